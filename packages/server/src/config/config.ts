@@ -1,0 +1,106 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const port = z.coerce.number().int().min(0).max(65535);
+
+const EnvSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().default('0.0.0.0'),
+  CALLINGBOX_DATA_DIR: z.string().default('.callingbox'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  CALLINGBOX_TIMEZONE: z.string().default('UTC'),
+  CALLINGBOX_SIP_PORT: port.default(5060),
+  CALLINGBOX_RTP_PORTS: z
+    .string()
+    .regex(/^\d+-\d+$/, 'must look like 10000-20000')
+    .default('10000-20000'),
+  CALLINGBOX_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  CALLINGBOX_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(200),
+  CALLINGBOX_RATE_MILLI_CENTS_PER_MINUTE: z.coerce.number().int().min(0).default(0),
+  CALLINGBOX_MAX_CALL_SECONDS: z.coerce.number().int().positive().default(3600),
+  CALLINGBOX_RECORDING: bool.default(false),
+  CALLINGBOX_STT: z.enum(['local', 'deepgram', 'openai']).default('local'),
+  CALLINGBOX_LLM: z.enum(['local', 'openai', 'openai-compatible', 'anthropic']).default('local'),
+  CALLINGBOX_LLM_MODEL: z.string().optional(),
+  CALLINGBOX_TTS: z.enum(['local', 'elevenlabs', 'openai', 'deepgram']).default('local'),
+  CALLINGBOX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  CALLINGBOX_DEMO: bool.default(true),
+});
+
+/** Typed, validated configuration. Built once, in the composition root. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  defaultTimezone: string;
+  sipPort: number;
+  rtpPorts: { min: number; max: number };
+  rateLimit: { perSecond: number; burst: number };
+  rateMilliCentsPerMinute: number;
+  defaults: {
+    maxCallSeconds: number;
+    recording: boolean;
+    stt: string;
+    llm: string;
+    llmModel: string | undefined;
+    tts: string;
+  };
+  logLevel: string;
+  seedDemo: boolean;
+}
+
+/** Thrown when the environment is invalid: names the variable and what it must look like. */
+export class ConfigError extends Error {}
+
+/** The only reader of `process.env` (STYLE → Layout, `config/`). Fails fast with the variable's name. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`Invalid environment variable ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const [rtpMin, rtpMax] = e.CALLINGBOX_RTP_PORTS.split('-').map(Number) as [number, number];
+  if (!isValidTimeZone(e.CALLINGBOX_TIMEZONE)) throw new ConfigError(`Invalid environment variable CALLINGBOX_TIMEZONE: '${e.CALLINGBOX_TIMEZONE}' is not an IANA time zone`);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(cwd, e.CALLINGBOX_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    defaultTimezone: e.CALLINGBOX_TIMEZONE,
+    sipPort: e.CALLINGBOX_SIP_PORT,
+    rtpPorts: { min: rtpMin, max: rtpMax },
+    rateLimit: { perSecond: e.CALLINGBOX_RATE_LIMIT_PER_SECOND, burst: e.CALLINGBOX_RATE_LIMIT_BURST },
+    rateMilliCentsPerMinute: e.CALLINGBOX_RATE_MILLI_CENTS_PER_MINUTE,
+    defaults: {
+      maxCallSeconds: e.CALLINGBOX_MAX_CALL_SECONDS,
+      recording: e.CALLINGBOX_RECORDING,
+      stt: e.CALLINGBOX_STT,
+      llm: e.CALLINGBOX_LLM,
+      llmModel: e.CALLINGBOX_LLM_MODEL,
+      tts: e.CALLINGBOX_TTS,
+    },
+    logLevel: e.CALLINGBOX_LOG_LEVEL,
+    seedDemo: e.CALLINGBOX_DEMO,
+  };
+}
+
+/** True when `tz` is an IANA zone name the runtime knows. */
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
