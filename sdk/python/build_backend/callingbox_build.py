@@ -208,7 +208,7 @@ def build_editable(
 def build_sdist(sdist_directory: str, config_settings: Optional[dict] = None) -> str:
     name, version = _name_version()
     base = f"{name.replace('-', '_')}-{version}"
-    filename = f"{base}.tar.gz"
+    sdist_name = f"{base}.tar.gz"
     mtime = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
 
     def add_bytes(tar: tarfile.TarFile, arcname: str, data: bytes) -> None:
@@ -218,7 +218,7 @@ def build_sdist(sdist_directory: str, config_settings: Optional[dict] = None) ->
         info.mode = 0o644
         tar.addfile(info, io.BytesIO(data))
 
-    with tarfile.open(os.path.join(sdist_directory, filename), "w:gz") as tar:
+    with tarfile.open(os.path.join(sdist_directory, sdist_name), "w:gz") as tar:
         add_bytes(tar, "PKG-INFO", _metadata().encode("utf-8"))
         for arcname, full in _package_files():
             add_bytes(tar, f"src/{arcname}", _read(full))
@@ -234,4 +234,4 @@ def build_sdist(sdist_directory: str, config_settings: Optional[dict] = None) ->
                             continue
                         path = os.path.join(dirpath, filename)
                         add_bytes(tar, os.path.relpath(path, ROOT).replace(os.sep, "/"), _read(path))
-    return filename
+    return sdist_name
