@@ -1,11 +1,11 @@
-import type { ColumnType } from 'kysely';
+
 
 /** JSON values as `pg` returns them from jsonb on both engines. */
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type Jsonb<T = Json> = ColumnType<T, string | T, string | T>;
+type Jsonb<T = Json> = T;
 type Ts = Date;
 // int8 comes back from `pg` as a string on both engines.
-type Int8 = ColumnType<string, number | string | bigint, number | string | bigint>;
+type Int8 = string;
 
 export interface OrganizationsTable {
   id: string;

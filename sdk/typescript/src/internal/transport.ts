@@ -152,8 +152,8 @@ export class Transport {
       if (userSignal?.aborted) throw userSignal.reason;
       if (cause instanceof APIError) return { kind: 'error', error: cause, retryable: false };
       const error = timedOut
-        ? new APITimeoutError(`Request timed out after ${timeoutMs} ms: ${req.method} ${req.path}`, cause)
-        : new APIConnectionError(`Connection error: ${req.method} ${req.path}: ${describe(cause)}`, cause);
+        ? new APITimeoutError(`Request timed out after ${timeoutMs} ms: ${req.method} ${url}`, cause)
+        : new APIConnectionError(`Connection error: ${req.method} ${url}: ${describe(cause)}`, cause);
       return { kind: 'error', error, retryable: true };
     } finally {
       clearTimeout(timer);

@@ -1,0 +1,26 @@
+import type { Clock } from '../core/clock.ts';
+import type { Config } from '../config/config.ts';
+import type { Store } from '../store/store.ts';
+
+/** What the API needs from the rest of the platform (built in main.ts). */
+export interface ApiDeps {
+  store: Store;
+  clock: Clock;
+  config: Config;
+  version: string;
+  startedAtMs: number;
+  /** Ports actually bound (0 in config means "picked at start"). */
+  ports: () => { http: number | null; sip: number | null };
+  /** The database answers; health reports `down` otherwise. */
+  pingDatabase: () => Promise<boolean>;
+  log: { error(obj: unknown, msg: string): void; warn(obj: unknown, msg: string): void };
+}
+
+/** Hono's per-request variables. */
+export interface ApiEnv {
+  Variables: {
+    orgId: string;
+    keyId: string;
+    rawBody: string;
+  };
+}

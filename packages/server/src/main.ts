@@ -1,0 +1,106 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'kysely';
+import { createApi } from './api/app.ts';
+import { bootstrapIfEmpty, type FirstStart } from './bootstrap.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import { createLogger, type Logger } from './core/logger.ts';
+import type { Config } from './config/config.ts';
+import { createOperatorApi, writeOperatorToken } from './operator.ts';
+import { migrateToLatest } from './store/migrate.ts';
+import { openDatabase, type OpenDatabase } from './store/open-database.ts';
+import { Store } from './store/store.ts';
+import { VERSION } from './version.ts';
+
+/** A running platform: what `npm start` and the end-to-end tests hold. */
+export interface Platform {
+  store: Store;
+  database: OpenDatabase;
+  fetch: (req: Request) => Response | Promise<Response>;
+  /** Set when `listen` was asked for. */
+  url: string | null;
+  port: number | null;
+  firstStart: FirstStart | null;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Bind the HTTP port (the CLI does; in-process tests call `fetch` directly). */
+  listen?: boolean;
+  /** Progress lines for the operator (stdout in the CLI). */
+  say?: (line: string) => void;
+  /** An already-open database (tests share one template per file). */
+  database?: OpenDatabase;
+}
+
+/** The composition root: the only place concrete classes are built. */
+export async function startPlatform(config: Config, opts: StartOptions = {}): Promise<Platform> {
+  const clock = opts.clock ?? systemClock;
+  const log = opts.log ?? createLogger(config.logLevel);
+  const say = opts.say ?? (() => {});
+  const startedAtMs = clock.now();
+  const database =
+    opts.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolSize: config.databasePoolSize,
+      onCreating: () => say(`Creating the embedded database in ${path.relative(process.cwd(), config.dataDir) || '.'}/db (first start only; this takes a few seconds)…`),
+    }));
+  try {
+    await migrateToLatest(database.db as never);
+    const store = new Store(database.db, clock);
+    let httpPort: number | null = null;
+    const api = createApi({
+      store, clock, config, version: VERSION, startedAtMs, log,
+      ports: () => ({ http: httpPort, sip: null }),
+      pingDatabase: async () => {
+        try {
+          await sql`select 1`.execute(database.db);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+    const operatorToken = opts.listen ? writeOperatorToken(config.dataDir) : null;
+    if (operatorToken) api.route('/operator', createOperatorApi(store, operatorToken));
+    let server: ServerType | null = null;
+    if (opts.listen) {
+      server = await new Promise<ServerType>((resolve, reject) => {
+        const s = serve({ fetch: api.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+        s.once('error', reject);
+      });
+      httpPort = (server.address() as AddressInfo).port;
+    }
+    const url = httpPort === null ? null : `http://localhost:${httpPort}`;
+    const firstStart = await bootstrapIfEmpty(store, { dataDir: config.dataDir, baseUrl: url ?? `http://localhost:${config.port}`, seedDemo: config.seedDemo, timezone: config.defaultTimezone });
+    if (!firstStart && url) refreshCredentialsUrl(config.dataDir, url);
+    return {
+      store, database, fetch: api.fetch, url, port: httpPort, firstStart,
+      close: async () => {
+        if (server) await new Promise<void>((r) => server!.close(() => r()));
+        if (!opts.database) await database.close();
+      },
+    };
+  } catch (e) {
+    if (!opts.database) await database.close();
+    throw e;
+  }
+}
+
+/** Keeps `base_url` in credentials.json pointing at the port this start actually bound. */
+function refreshCredentialsUrl(dataDir: string, url: string): void {
+  const file = path.join(dataDir, 'credentials.json');
+  try {
+    const creds = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    if (creds.base_url === url) return;
+    fs.writeFileSync(file, JSON.stringify({ ...creds, base_url: url }, null, 2) + '\n', { mode: 0o600 });
+  } catch {
+    // No credentials file (removed by the operator, or a PostgreSQL install bootstrapped elsewhere).
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The seam between the SIP user agent and call routing (`calls.md` → Inbound routing): for each
+ * new INVITE the UA asks an injected `InviteRouter` whether to reject it (and with which code) or
+ * accept it, in which case it receives the call's media session once answered. The store lookups
+ * live behind this callback, outside `telephony/`.
+ */
+import type { CountryCode } from 'libphonenumber-js/max';
+import { normalizeE164 } from '../../core/phone.ts';
+import type { MediaTransport } from '../transport.ts';
+import { parseNameAddr, parseSipUri } from './header-values.ts';
+import { type SipRequest, getHeader } from './message.ts';
+import type { SipFlow } from './sip-socket.ts';
+
+/** What routing knows about a new inbound call. */
+export interface InboundInvite {
+  /** SIP Call-ID. */
+  readonly callId: string;
+  /** Request-URI user part (or To), E.164 when it looks like a phone number. */
+  readonly dialledNumber: string;
+  /** From user part, or the P-Asserted-Identity user when present. */
+  readonly callerNumber: string;
+  readonly request: SipRequest;
+  /** Aborted when the caller cancels (CANCEL) before the call is answered. */
+  readonly signal: AbortSignal;
+}
+
+/** Routing's answer. Reject codes per `telephony.md`: 404, 480, 403, 503 (+Retry-After), 486, 488, 603. */
+export type RouteDecision =
+  | { readonly reject: number; readonly reason?: string; readonly retryAfterS?: number }
+  | { readonly accept: (call: MediaTransport) => void | Promise<void> };
+
+/** The injected routing callback. */
+export type InviteRouter = (invite: InboundInvite, source: SipFlow) => Promise<RouteDecision>;
+
+/** The user part of a SIP/tel URI or name-addr, or `undefined`. */
+function userOf(uriOrNameAddr: string | undefined): string | undefined {
+  if (!uriOrNameAddr) return undefined;
+  const uri = uriOrNameAddr.trim().startsWith('<') || uriOrNameAddr.includes('<') ? parseNameAddr(uriOrNameAddr)?.uri : uriOrNameAddr;
+  const user = uri ? parseSipUri(uri)?.user : undefined;
+  return user && user.length > 0 ? user.split(';')[0] : undefined;
+}
+
+/** Normalises a user part to E.164 when it is a phone number, else keeps it as it is. */
+export function normaliseNumber(user: string, defaultCountry: CountryCode = 'US'): string {
+  return normalizeE164(user, defaultCountry) ?? user;
+}
+
+/** Dialled and caller numbers of an INVITE (`telephony.md` → SIP trunks). */
+export function numbersOf(invite: SipRequest, defaultCountry: CountryCode = 'US'): { dialledNumber: string; callerNumber: string } {
+  const dialled = userOf(invite.uri) ?? userOf(parseNameAddr(getHeader(invite, 'to') ?? '')?.uri) ?? '';
+  const pai = getHeader(invite, 'p-asserted-identity');
+  const caller = userOf(pai ? parseNameAddr(pai)?.uri : undefined) ?? userOf(parseNameAddr(getHeader(invite, 'from') ?? '')?.uri) ?? 'anonymous';
+  return { dialledNumber: normaliseNumber(dialled, defaultCountry), callerNumber: normaliseNumber(caller, defaultCountry) };
+}

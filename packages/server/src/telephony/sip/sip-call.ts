@@ -1,0 +1,122 @@
+/**
+ * `SipCall`: the media-session port (`transport.ts`) for one SIP call — RTP media plus the
+ * dialog's hang-up. Owns one `AbortController` whose signal is `ended`; everything the call opened
+ * (the RTP socket, its pacer and timeout watcher) ends with it (STYLE rule 3).
+ */
+import type { Clock } from '../../core/clock.ts';
+import { AsyncQueue } from '../async-queue.ts';
+import type { PacerFactory } from '../rtp/pacer.ts';
+import { RtpSession } from '../rtp/rtp-session.ts';
+import type {
+  AudioFrame,
+  CallMetadata,
+  HangupReason,
+  MediaTransport,
+  PlayoutResult,
+  PlayoutSegment,
+  TransportEvent,
+} from '../transport.ts';
+import type dgram from 'node:dgram';
+import type { NegotiatedMedia } from './sdp-answer.ts';
+
+/** What a SIP call needs from its dialog and its media. */
+export interface SipCallOptions {
+  readonly metadata: CallMetadata;
+  readonly rtpSocket: dgram.Socket;
+  readonly media: NegotiatedMedia;
+  readonly clock: Clock;
+  /** Sends BYE in the dialog; resolves on its response or transaction timeout, never rejects. */
+  readonly sendBye: () => Promise<void>;
+  readonly rtpTimeoutMs?: number;
+  readonly pacer?: PacerFactory;
+}
+
+const canSend = (m: NegotiatedMedia): boolean => m.direction === 'sendrecv' || m.direction === 'sendonly';
+
+export class SipCall implements MediaTransport {
+  readonly metadata: CallMetadata;
+  readonly fromCaller: AsyncIterable<AudioFrame>;
+  private readonly eventQueue = new AsyncQueue<TransportEvent>();
+  readonly events: AsyncIterable<TransportEvent> = this.eventQueue;
+  private readonly ac = new AbortController();
+  readonly ended: AbortSignal = this.ac.signal;
+  private readonly rtp: RtpSession;
+  private readonly startedAtMs: number;
+  private held: boolean;
+
+  constructor(private readonly o: SipCallOptions) {
+    this.metadata = o.metadata;
+    this.startedAtMs = o.clock.now();
+    this.held = o.media.held;
+    this.rtp = new RtpSession({
+      socket: o.rtpSocket,
+      encoding: o.media.encoding,
+      payloadType: o.media.payloadType,
+      dtmfPayloadType: o.media.dtmfPayloadType,
+      remote: { address: o.media.remoteAddress, port: o.media.remotePort },
+      clock: o.clock,
+      signal: this.ac.signal,
+      ...(o.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: o.rtpTimeoutMs } : {}),
+      ...(o.pacer ? { pacer: o.pacer } : {}),
+      onDtmf: (d) => this.eventQueue.push({ type: 'dtmf', digit: d.digit, durationMs: d.durationMs, atMs: d.atMs }),
+      onRtpTimeout: () => void this.hangup({ cause: 'rtp_timeout', by: 'system' }),
+    });
+    this.rtp.setHold(o.media.held, canSend(o.media));
+    this.fromCaller = this.rtp.fromCaller;
+  }
+
+  /** The local RTP port (for SDP). */
+  get rtpPort(): number {
+    return this.rtp.localPort;
+  }
+
+  /** RTP counters, for tests and metrics. */
+  get rtpStats(): RtpSession['stats'] {
+    return this.rtp.stats;
+  }
+
+  play(segment: PlayoutSegment, opts: { signal: AbortSignal }): Promise<PlayoutResult> {
+    if (this.ended.aborted) return Promise.resolve({ playedMs: 0, completed: false });
+    return this.rtp.play(segment.frames, opts.signal);
+  }
+
+  clear(): Promise<void> {
+    this.rtp.clear();
+    return Promise.resolve();
+  }
+
+  async sendDtmf(digits: string, opts: { signal?: AbortSignal } = {}): Promise<void> {
+    if (this.ended.aborted || opts.signal?.aborted) return;
+    await this.rtp.sendDtmf(digits);
+  }
+
+  /** Ends the call from our side: media stops at once, then BYE goes out. */
+  async hangup(reason: HangupReason): Promise<void> {
+    if (this.ended.aborted) return;
+    this.finish(reason);
+    await this.o.sendBye();
+  }
+
+  /** The far end ended the call (BYE received). */
+  remoteHangup(): void {
+    this.finish({ cause: 'caller_hangup', by: 'caller' });
+  }
+
+  /** Applies a re-INVITE's negotiated media: new address, hold or resume. */
+  updateMedia(media: NegotiatedMedia): void {
+    if (this.ended.aborted) return;
+    this.rtp.setRemote({ address: media.remoteAddress, port: media.remotePort });
+    this.rtp.setHold(media.held, canSend(media));
+    if (media.held !== this.held) {
+      this.held = media.held;
+      this.eventQueue.push({ type: 'hold', held: media.held, atMs: this.o.clock.now() - this.startedAtMs });
+    }
+  }
+
+  private finish(reason: HangupReason): void {
+    if (this.ended.aborted) return;
+    this.eventQueue.push({ type: 'hangup', cause: reason.cause, by: reason.by, atMs: this.o.clock.now() - this.startedAtMs });
+    this.eventQueue.close();
+    this.ac.abort(reason);
+  }
+}

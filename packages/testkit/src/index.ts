@@ -1,0 +1,3 @@
+export { createTestPlatform, type TestPlatform, type ApiResponse } from './platform.ts';
+export { FakeClock } from './fake-clock.ts';
+export { startServerProcess, type ServerProcess } from './server-process.ts';
