@@ -23,7 +23,7 @@ async function peer(): Promise<{ socket: dgram.Socket; port: number; got: RtpPac
     if (r.ok) got.push(r.value);
   });
   await new Promise<void>((r) => socket.bind(0, '127.0.0.1', r));
-  cleanups.push(() => socket.close());
+  cleanups.push(() => void socket.close());
   return { socket, port: socket.address().port, got };
 }
 

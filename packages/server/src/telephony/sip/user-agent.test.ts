@@ -37,7 +37,7 @@ async function rtpPeer(): Promise<{ sock: dgram.Socket; port: number; got: Buffe
   const got: Buffer[] = [];
   sock.on('message', (m) => got.push(m));
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  cleanups.push(() => sock.close());
+  cleanups.push(() => void sock.close());
   return { sock, port: sock.address().port, got };
 }
 

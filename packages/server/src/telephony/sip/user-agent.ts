@@ -4,6 +4,7 @@
  * Routing is injected (`InviteRouter`); media sessions are handed to the accepted route.
  * Malformed or unmatched input is answered or dropped, never thrown.
  */
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock.ts';
 import type { PacerFactory } from '../rtp/pacer.ts';
 import type { RtpPortRange } from '../rtp/port-allocator.ts';
@@ -50,6 +51,8 @@ export class SipUserAgent {
 
   private constructor(private readonly o: SipUserAgentOptions) {
     this.timers = o.timers ?? RFC3261_TIMERS;
+    // every pending transaction timer listens on this signal: one per in-flight transaction
+    setMaxListeners(0, this.closing.signal);
     const publicHost = o.publicHost ?? (o.host === '0.0.0.0' || o.host === '::' ? '127.0.0.1' : o.host);
     const rtpRange: RtpPortRange = { host: o.host, minPort: o.rtpPorts.minPort, maxPort: o.rtpPorts.maxPort };
     const commonHeaders: SipHeader[] = [
