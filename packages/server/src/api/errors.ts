@@ -40,8 +40,9 @@ export function zodErrorBody(err: ZodError, where: 'body' | 'query' | 'param' | 
   let path: PropertyKey[] = [...issue.path];
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
-    path = [...path, issue.keys[0]!];
-    message = `unknown field; ${where === 'query' ? 'this list takes no such filter' : 'check the spelling against the API reference'}`;
+    const key = issue.keys.includes('type') ? 'type' : issue.keys[0]!;
+    path = [...path, key];
+    if (/^Unrecognized key/.test(message)) message = `unknown field; ${where === 'query' ? 'this list takes no such filter' : 'check the spelling against the API reference'}`;
   } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
     message = 'is required';
   }

@@ -78,8 +78,7 @@ export function registerAgentRoutes(app: OpenAPIHono<ApiEnv>, deps: ApiDeps): vo
 
   app.openapi(route({ method: 'patch', path: '/v1/agents/{id}', tags: ['Agents'], summary: 'Update an agent (applies to the next call)', request: { params: IdParam, body: jsonBody(AgentPatchBody) }, responses: responses(Agent) }), async (c) => {
     const orgId = c.get('orgId');
-    const { type: _type, ...patch } = c.req.valid('json') as Record<string, unknown>;
-    const row = await store.agents.patch(orgId, c.req.valid('param').id, patch as AgentPatch);
+    const row = await store.agents.patch(orgId, c.req.valid('param').id, c.req.valid('json') as AgentPatch);
     return c.json(await agentView(store, orgId, row) as never, 200);
   });
 

@@ -141,8 +141,9 @@ export const AgentPatchBody = z
     ...Object.fromEntries(Object.entries(configFields).map(([k, v]) => [k, v.optional()])),
     settings: SettingsPatch.optional(),
     primary_number_id: z.string().max(64).nullable().optional(),
-    // Named so the error says why instead of "unrecognized key".
-    type: z.never({ error: 'type cannot be changed; create a new agent' }).optional(),
+  }, {
+    // Say why `type` is refused instead of "unknown field".
+    error: (iss) => (iss.code === 'unrecognized_keys' && iss.keys.includes('type') ? 'type cannot be changed; create a new agent' : undefined),
   })
   .openapi('AgentPatch');
 
