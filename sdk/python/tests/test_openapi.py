@@ -72,8 +72,12 @@ class ServerDocumentTest(unittest.TestCase):
         doc = openapi_check.load_document()
         if doc is None:
             self.skipTest("set CALLINGBOX_TEST_BASE_URL or CALLINGBOX_OPENAPI_JSON")
-        problems = openapi_check.compare(copy.deepcopy(doc))
+        missing: list = []
+        problems = openapi_check.compare(copy.deepcopy(doc), missing)
         self.assertEqual(problems, [], "\n" + "\n".join(problems))
+        if missing:
+            # The SDK follows sdk.md; routes the server does not have yet are reported, not failed.
+            print("\nSDK methods whose route the server does not serve yet:\n  " + "\n  ".join(missing))
 
 
 if __name__ == "__main__":
