@@ -3,8 +3,9 @@
 //   npm run -w callingbox generate           write src/generated/openapi.json and openapi.ts
 //   npm run -w callingbox check-generated    regenerate in memory; exit 1 if the committed files differ
 //
-// The document comes from `--url <base>` or CALLINGBOX_OPENAPI_URL (GET <base>/v1/openapi.json of a
-// running server), else from `node packages/server/bin/callingbox.mjs openapi` in this repository.
+// The document comes from `--file <openapi.json>`, or `--url <base>` / CALLINGBOX_OPENAPI_URL (GET
+// <base>/v1/openapi.json of a running server), else from `node packages/server/bin/callingbox.mjs
+// openapi` in this repository.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -17,8 +18,10 @@ const outDir = join(sdkRoot, 'src', 'generated');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const urlArg = args.includes('--url') ? args[args.indexOf('--url') + 1] : process.env.CALLINGBOX_OPENAPI_URL;
+const fileArg = args.includes('--file') ? args[args.indexOf('--file') + 1] : undefined;
 
 async function loadDocument() {
+  if (fileArg) return JSON.parse(readFileSync(fileArg, 'utf8'));
   if (urlArg) {
     const base = urlArg.replace(/\/+$/, '').replace(/\/v1(\/openapi\.json)?$/, '');
     const response = await fetch(`${base}/v1/openapi.json`);

@@ -12,6 +12,8 @@ import { WebCalls } from './resources/web-calls.js';
 import { WebhookDeliveries } from './resources/webhook-deliveries.js';
 import { WebhookEndpoints } from './resources/webhook-endpoints.js';
 import { WebhookSecretResource } from './resources/webhook-secret.js';
+import type { RequestOptions } from './internal/transport.js';
+import type { Health } from './types.js';
 import { Webhooks } from './webhooks.js';
 
 /** Retries after the first attempt of a request that met a 429, a 5xx or a connection error. */
@@ -63,6 +65,7 @@ export class CallingBox {
   readonly events: Events;
   /** The webhook verifier (same as the static {@link CallingBox.Webhooks}). */
   readonly webhooks = Webhooks;
+  private readonly transport: Transport;
 
   constructor(options: ClientOptions = {}) {
     const { apiKey, baseUrl } = resolveSettings(options);
@@ -72,7 +75,7 @@ export class CallingBox {
       throw new TypeError('No fetch: use Node 18 or later, or pass { fetch } to new CallingBox().');
     }
     const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
-    const transport = new Transport({
+    const transport = (this.transport = new Transport({
       baseUrl: this.baseUrl,
       apiKey,
       maxRetries,
@@ -80,7 +83,7 @@ export class CallingBox {
       // Called unbound: some runtimes reject fetch invoked with a foreign `this`.
       fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
       defaultHeaders: options.defaultHeaders ?? {},
-    });
+    }));
     this.agents = new Agents(transport);
     this.numbers = new Numbers(transport);
     this.sipTrunks = new SipTrunks(transport);
@@ -93,5 +96,23 @@ export class CallingBox {
     this.webhookDeliveries = new WebhookDeliveries(transport);
     this.webhookSecret = new WebhookSecretResource(transport);
     this.events = new Events(transport, maxRetries);
+  }
+
+  /**
+   * The server's health (`GET /v1/health`, no key needed): status, version, ports and components.
+   * A 503 (database down) still resolves, with `status: "down"`.
+   * @example
+   * const { status, version } = await client.health();
+   */
+  async health(options?: RequestOptions): Promise<Health> {
+    try {
+      // A health probe should answer now: no retries unless asked for.
+      const { data } = await this.transport.request<Health>({ method: 'GET', path: '/v1/health', options: { maxRetries: 0, ...options } });
+      return data;
+    } catch (error) {
+      const body = (error as { status?: number; body?: unknown }).body;
+      if ((error as { status?: number }).status === 503 && body !== null && typeof body === 'object' && 'status' in body) return body as Health;
+      throw error;
+    }
   }
 }

@@ -8,7 +8,7 @@ export interface HttpToolInput {
   parameters?: JsonSchema | Record<string, JsonSchema>;
   /** `read` runs freely; `confirm_first_write` only after the caller clearly agreed. */
   policy: ToolPolicy;
-  method?: string;
+  method?: HttpTool['method'];
   headers?: Record<string, string>;
   timeout_ms?: number;
 }

@@ -1,8 +1,15 @@
 /**
  * Objects and parameters of the CallingBox API (api.md, calls.md, webhooks.md), with the API's
- * snake_case field names. `test/openapi-types.test.ts` checks them against the types generated
- * from `GET /v1/openapi.json` into `src/generated/`.
+ * snake_case field names. Objects the OpenAPI document describes are derived from the types
+ * generated from it (`src/generated/openapi.ts`, `npm run -w callingbox generate`), refined where
+ * the document is looser than the contract (`returns`, `result`, `tools`); the rest (webhook and
+ * live-event envelopes, routes the document does not list yet) are written from the spec.
+ * `test/openapi-types.test.ts` checks the hand-written ones against the document.
  */
+import type { components } from './generated/openapi.js';
+
+/** The schemas of the OpenAPI document, as generated. */
+export type Schemas = components['schemas'];
 
 /** ISO 8601 UTC time with milliseconds, e.g. `2026-11-24T13:05:00.123Z`. */
 export type Timestamp = string;
@@ -46,8 +53,10 @@ export interface HttpTool {
   description: string;
   parameters: JsonSchema;
   url: string;
-  method?: string;
+  /** Default `POST`. */
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers?: Record<string, string>;
+  /** Default 5000. */
   timeout_ms?: number;
   policy: ToolPolicy;
 }
@@ -69,120 +78,42 @@ export type AgentTool = HttpTool | BuiltinTool;
 
 // ── agents ───────────────────────────────────────────────────────────────────────────────
 /** Whether an agent answers calls or places them. */
-export type AgentType = 'inbound' | 'outbound';
+export type AgentType = Schemas['Agent']['type'];
 /** What an outbound agent does on reaching voicemail. */
-export type VoicemailAction = 'hangup' | 'leave_message';
+export type VoicemailAction = Schemas['Agent']['voicemail_action'];
 /** Runtime knobs of an agent; absent keys take the installation default. */
-export interface AgentSettings {
-  stt?: 'local' | 'deepgram' | 'openai';
-  llm?: 'local' | 'openai' | 'openai-compatible' | 'anthropic';
-  model?: string;
-  tts?: 'local' | 'elevenlabs' | 'openai' | 'deepgram';
-  min_endpointing_ms?: number;
-  max_endpointing_ms?: number;
-  interruption_min_ms?: number;
-  ignore_backchannels?: boolean;
-  silence_timeout_ms?: number;
-  max_call_seconds?: number;
-  ring_timeout_s?: number;
-  amd_timeout_ms?: number;
-  recording?: boolean;
-}
+export type AgentSettings = Schemas['AgentSettings'];
 /** An agent: who answers or places calls, and how. */
-export interface Agent {
-  id: string;
-  org_id: string;
-  user_id: string | null;
-  name: string;
-  type: AgentType;
-  persona: string | null;
-  instructions: string | null;
-  voice: string | null;
-  language: string;
+export interface Agent extends Omit<Schemas['Agent'], 'returns' | 'tools' | 'numbers'> {
   returns: ReturnsSchema | null;
   tools: AgentTool[];
-  webhook_url: string | null;
-  voicemail_action: VoicemailAction;
-  voicemail_message: string | null;
-  first_message: string | null;
-  timezone: string;
-  settings: AgentSettings;
-  primary_number_id: string | null;
   numbers: PhoneNumber[];
-  version: number;
-  archived_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
 }
 /** Fields an agent can be created with. */
-export interface AgentCreateParams {
-  name: string;
-  type: AgentType;
-  persona?: string | null;
-  instructions?: string | null;
-  voice?: string | null;
-  language?: string;
-  timezone?: string;
+export interface AgentCreateParams extends Omit<Schemas['AgentCreate'], 'returns' | 'tools'> {
   returns?: ReturnsSchema | null;
   tools?: AgentTool[];
-  webhook_url?: string | null;
-  voicemail_action?: VoicemailAction;
-  voicemail_message?: string | null;
-  first_message?: string | null;
-  /** Merge patch on update: keys given replace, `null` removes a key. */
-  settings?: { [K in keyof AgentSettings]?: AgentSettings[K] | null };
-  /** Numbers to attach at creation; the first becomes primary unless `primary_number_id` says otherwise. */
-  number_ids?: string[];
-  primary_number_id?: string | null;
 }
-/** Fields an agent can be changed with (`type` never changes). */
-export type AgentUpdateParams = Partial<Omit<AgentCreateParams, 'type' | 'number_ids'>>;
+/** Fields an agent can be changed with (`type` never changes); `settings` is a merge patch (`null` removes a key). */
+export interface AgentUpdateParams extends Omit<Schemas['AgentPatch'], 'returns' | 'tools' | 'type'> {
+  returns?: ReturnsSchema | null;
+  tools?: AgentTool[];
+}
 /** Filters of `agents.list`. */
 export interface AgentListParams extends ListParams {
   type?: AgentType;
   include_archived?: boolean;
 }
 /** Body of `agents.attachNumber`. */
-export interface AttachNumberParams {
-  number_id: string;
-  set_as_primary?: boolean;
-}
+export type AttachNumberParams = Schemas['AttachNumber'];
 /** One past configuration of an agent. */
-export interface AgentVersion {
-  version: number;
-  created_at: Timestamp;
-  config: Record<string, unknown>;
-}
+export type AgentVersion = Schemas['AgentVersion'];
 
 // ── numbers ──────────────────────────────────────────────────────────────────────────────
 /** A phone number of the organisation. */
-export interface PhoneNumber {
-  id: string;
-  e164: string;
-  friendly_name: string | null;
-  country_code: string;
-  number_type: 'local' | 'toll_free';
-  status: 'active' | 'released';
-  carrier: 'sandbox' | 'sip' | 'twilio';
-  sip_trunk_id: string | null;
-  monthly_cost_cents: number | null;
-  purchased_at: Timestamp | null;
-  inbound_agent_id: string | null;
-  outbound_agent_ids: string[];
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
+export type PhoneNumber = Schemas['Number'];
 /** A number that can be bought. */
-export interface AvailableNumber {
-  phone_number: string;
-  country_code: string;
-  number_type: 'local' | 'toll_free';
-  state: string | null;
-  locality: string | null;
-  monthly_cost_cents: number;
-  upfront_cost_cents: number;
-  currency: string;
-}
+export type AvailableNumber = Schemas['AvailableNumber'];
 /** Filters of `numbers.searchAvailable`. */
 export interface NumberSearchParams {
   country_code?: string;
@@ -192,21 +123,11 @@ export interface NumberSearchParams {
   carrier?: 'sandbox' | 'twilio';
 }
 /** Body of `numbers.purchase`. */
-export interface NumberPurchaseParams {
-  phone_number: string;
-  carrier?: 'sandbox' | 'twilio';
-}
+export type NumberPurchaseParams = Schemas['PurchaseNumber'];
 /** Body of `numbers.importNumber`. */
-export interface NumberImportParams {
-  phone_number: string;
-  carrier: 'sip' | 'twilio';
-  sip_trunk_id?: string;
-  friendly_name?: string;
-}
+export type NumberImportParams = Schemas['ImportNumber'];
 /** Body of `numbers.update`. */
-export interface NumberUpdateParams {
-  friendly_name?: string | null;
-}
+export type NumberUpdateParams = Schemas['NumberPatch'];
 /** Filters of `numbers.list`. */
 export interface NumberListParams extends ListParams {
   status?: 'active' | 'released';
@@ -214,72 +135,23 @@ export interface NumberListParams extends ListParams {
 
 // ── SIP trunks ───────────────────────────────────────────────────────────────────────────
 /** A SIP trunk for bring-your-own numbers. */
-export interface SipTrunk {
-  id: string;
-  name: string;
-  inbound_addresses: string[];
-  auth_username: string | null;
-  outbound_uri: string | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
+export type SipTrunk = Schemas['SipTrunk'];
 /** Body of `sipTrunks.create`; `auth_password` is write-only. */
-export interface SipTrunkCreateParams {
-  name: string;
-  inbound_addresses?: string[];
-  auth_username?: string | null;
-  auth_password?: string | null;
-  outbound_uri?: string | null;
-}
+export type SipTrunkCreateParams = Schemas['SipTrunkCreate'];
 /** Body of `sipTrunks.update`. */
-export type SipTrunkUpdateParams = Partial<SipTrunkCreateParams>;
+export type SipTrunkUpdateParams = Schemas['SipTrunkPatch'];
 
 // ── calls ────────────────────────────────────────────────────────────────────────────────
 /** Call direction. */
-export type CallDirection = 'inbound' | 'outbound';
+export type CallDirection = Schemas['Call']['direction'];
 /** Call status (calls.md → Statuses). */
-export type CallStatus = 'queued' | 'initiated' | 'ringing' | 'in_progress' | 'completed' | 'no_answer' | 'busy' | 'canceled' | 'failed';
+export type CallStatus = Schemas['Call']['status'];
 /** A call, inbound or outbound. */
-export interface Call {
-  id: string;
-  agent_id: string;
-  agent_version: number;
-  direction: CallDirection;
-  to_number: string;
-  from_number: string;
-  status: CallStatus;
-  answered_by: 'human' | 'machine' | 'unknown' | null;
-  persona: string | null;
-  instructions: string | null;
-  prompt: string | null;
-  context: JsonValue | null;
+export interface Call extends Omit<Schemas['Call'], 'returns' | 'result' | 'context'> {
   returns: ReturnsSchema | null;
+  /** The extracted fields (every key of `returns`, `null` when not discussed), or null. */
   result: Record<string, unknown> | null;
-  result_status: 'pending' | 'completed' | 'failed';
-  result_error: string | null;
-  language: string | null;
-  voice: string | null;
-  webhook_url: string | null;
-  webhook_status: 'none' | 'pending' | 'delivered' | 'failed';
-  webhook_error: string | null;
-  created_at: Timestamp;
-  started_at: Timestamp | null;
-  answered_at: Timestamp | null;
-  ended_at: Timestamp | null;
-  duration_seconds: number | null;
-  billed_duration_seconds: number | null;
-  billing_amount_milli_cents: number | null;
-  reservation_status: 'reserved' | 'settled' | 'released' | null;
-  error_code: string | null;
-  error_message: string | null;
-  hangup_cause: string | null;
-  ended_by: 'caller' | 'agent' | 'system' | 'api' | null;
-  metadata: Record<string, unknown> | null;
-  latency: { p50_ms: number | null; p95_ms: number | null } | null;
-  recording_url: string | null;
-  timezone: string | null;
-  redacted_at: Timestamp | null;
-  updated_at: Timestamp;
+  context: JsonValue | null;
 }
 /** Body of `calls.create`. */
 export interface CallCreateParams {
@@ -306,29 +178,12 @@ export interface CallListParams extends ListParams {
   created_before?: string | Date;
 }
 /** One segment of a transcript. */
-export interface TranscriptSegment {
-  sequence_no: number;
-  role: 'agent' | 'caller' | 'tool' | 'system';
-  text: string;
-  started_at: Timestamp | null;
-  ended_at: Timestamp | null;
-  duration_ms: number | null;
-  source: 'stt' | 'llm' | 'tts' | 'dtmf' | 'tool';
-  interrupted: boolean;
-}
+export type TranscriptSegment = Schemas['TranscriptSegment'];
 /** A call's transcript. */
-export interface Transcript {
-  call_id: string;
-  segments: TranscriptSegment[];
-}
+export type Transcript = Schemas['Transcript'];
 /** One entry of a call's timeline (calls.md → Call events). */
-export interface CallEvent {
-  id: string;
-  call_id: string;
-  sequence_no: number;
+export interface CallEvent extends Omit<Schemas['CallEvent'], 'type'> {
   type: 'status' | 'turn' | 'barge_in' | 'dtmf' | 'tool_call' | 'transfer' | 'extraction' | 'webhook_delivery' | 'error' | (string & {});
-  at: Timestamp;
-  data: Record<string, unknown>;
 }
 /** Body of `calls.extract`. */
 export interface CallExtractParams {
@@ -358,18 +213,9 @@ export interface Voice {
   preview_url?: string | null;
 }
 /** One day and direction of metered usage. */
-export interface UsageRow {
-  date: string;
-  direction: CallDirection;
-  calls: number;
-  minutes: number;
-  billed_seconds: number;
-  amount_milli_cents: number;
-}
+export type UsageRow = Schemas['UsageRow'];
 /** Answer of `usage.retrieve`. */
-export interface Usage {
-  data: UsageRow[];
-}
+export type Usage = Schemas['Usage'];
 /** Filters of `usage.retrieve`: UTC days, both inclusive. */
 export interface UsageParams {
   from?: string;
@@ -378,24 +224,13 @@ export interface UsageParams {
 
 // ── API keys ─────────────────────────────────────────────────────────────────────────────
 /** An API key (the secret itself is shown only at creation). */
-export interface ApiKey {
-  id: string;
-  name: string;
-  prefix: string;
-  created_at: Timestamp;
-  last_used_at: Timestamp | null;
-  expires_at: Timestamp | null;
-  revoked_at: Timestamp | null;
-}
+export type ApiKey = Omit<Schemas['ApiKey'], 'secret'>;
 /** A newly created key with its `secret`, shown once. */
 export interface ApiKeyWithSecret extends ApiKey {
   secret: string;
 }
 /** Body of `apiKeys.create`. */
-export interface ApiKeyCreateParams {
-  name: string;
-  expires_at?: string | null;
-}
+export type ApiKeyCreateParams = Schemas['ApiKeyCreate'];
 
 // ── webhooks ─────────────────────────────────────────────────────────────────────────────
 /** Webhook event types. */
@@ -410,63 +245,16 @@ export interface WebhookEvent {
   api_version: string;
   data: { call: Call };
 }
-/** An account-wide webhook endpoint. */
-export interface WebhookEndpoint {
-  id: string;
-  org_id: string;
-  url: string;
-  description: string | null;
-  enabled_events: string[];
-  status: 'enabled' | 'disabled';
-  disabled_reason: string | null;
-  disabled_at: Timestamp | null;
-  consecutive_failures: number;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  /** Only in the create and rotate answers. */
-  signing_secret?: string;
-}
+/** An account-wide webhook endpoint; `signing_secret` only in the create and rotate answers. */
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 /** Body of `webhookEndpoints.create`. */
-export interface WebhookEndpointCreateParams {
-  url: string;
-  description?: string | null;
-  enabled_events?: string[];
-}
+export type WebhookEndpointCreateParams = Schemas['WebhookEndpointCreate'];
 /** Body of `webhookEndpoints.update`. */
-export interface WebhookEndpointUpdateParams {
-  url?: string;
-  description?: string | null;
-  enabled_events?: string[];
-  status?: 'enabled' | 'disabled';
-}
+export type WebhookEndpointUpdateParams = Schemas['WebhookEndpointPatch'];
 /** One attempt of a delivery. */
-export interface WebhookDeliveryAttempt {
-  at?: Timestamp;
-  status_code?: number | null;
-  duration_ms?: number | null;
-  error?: string | null;
-  [key: string]: unknown;
-}
-/** One (event, destination) delivery. */
-export interface WebhookDelivery {
-  id: string;
-  org_id: string;
-  endpoint_id: string | null;
-  call_id: string;
-  event_type: string;
-  url: string;
-  status: 'pending' | 'delivered' | 'exhausted';
-  attempt_count: number;
-  manual_retry_count: number;
-  next_attempt_at: Timestamp | null;
-  last_error: string | null;
-  last_response_status: number | null;
-  delivered_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-  /** Only on the single-object read. */
-  attempts?: WebhookDeliveryAttempt[];
-}
+export type WebhookDeliveryAttempt = Schemas['WebhookAttempt'];
+/** One (event, destination) delivery; `attempts` only on the single-object read. */
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 /** Filters of `webhookDeliveries.list`. */
 export interface WebhookDeliveryListParams extends ListParams {
   endpoint_id?: string;
@@ -474,10 +262,9 @@ export interface WebhookDeliveryListParams extends ListParams {
   status?: OneOrMany<'pending' | 'delivered' | 'exhausted'>;
 }
 /** The organisation's default signing secret. */
-export interface WebhookSecret {
-  secret: string;
-  created_at: Timestamp;
-}
+export type WebhookSecret = Schemas['WebhookSecret'];
+/** Answer of `GET /v1/health` (no key needed). */
+export type Health = Schemas['Health'];
 
 // ── live events ──────────────────────────────────────────────────────────────────────────
 /** One message of `GET /v1/events/stream`. */

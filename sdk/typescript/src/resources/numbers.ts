@@ -36,6 +36,15 @@ export class Numbers extends APIResource {
   }
 
   /**
+   * Fetches one number.
+   * @example
+   * const number = await client.numbers.retrieve('pn_01J…');
+   */
+  retrieve(id: string, options?: RequestOptions): Promise<PhoneNumber> {
+    return this.call('GET', `/v1/numbers/${seg(id)}`, { options });
+  }
+
+  /**
    * Brings your own number, over a SIP trunk or Twilio.
    * @example
    * await client.numbers.importNumber({ phone_number: '+14155550100', carrier: 'sip', sip_trunk_id: trunk.id });
