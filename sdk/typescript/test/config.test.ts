@@ -78,4 +78,17 @@ describe('configuration', () => {
     vi.stubEnv('CALLINGBOX_BASE_URL', 'http://example.test:8080');
     expect(new CallingBox().baseUrl).toBe('http://example.test:8080');
   });
+
+  it('resolves a relative base URL against the page (a dashboard on the same origin)', async () => {
+    server = await startFakeServer(() => ({ status: 200, json: { id: 'ag_1' } }));
+    vi.stubGlobal('location', { href: `${server.url}/agents/ag_1` });
+    try {
+      const client = new CallingBox({ apiKey: 'sk_live_x', baseUrl: '', defaultHeaders: { 'CallingBox-CSRF': 'csrf_1' } });
+      await client.agents.retrieve('ag_1');
+      expect(server.requests[0]!.url.pathname).toBe('/v1/agents/ag_1');
+      expect(server.requests[0]!.headers['callingbox-csrf']).toBe('csrf_1');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

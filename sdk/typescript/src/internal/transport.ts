@@ -70,7 +70,9 @@ export class Transport {
 
   /** Builds the absolute URL of `path` with `query`, skipping undefined and null values. */
   buildUrl(path: string, query?: Record<string, QueryValue>): string {
-    const url = new URL(this.settings.baseUrl + path);
+    // A relative base URL ('' or '/api') means the page's own origin, for a dashboard in a browser.
+    const pageUrl = (globalThis as { location?: { href?: string } }).location?.href;
+    const url = new URL(this.settings.baseUrl + path, pageUrl);
     for (const [key, value] of Object.entries(query ?? {})) {
       if (value === undefined || value === null) continue;
       const text = value instanceof Date ? value.toISOString() : Array.isArray(value) ? value.join(',') : String(value);
