@@ -25,8 +25,8 @@ export const DEFAULT_RTP_TIMEOUT_MS = 30_000;
 /** How often the RTP timeout is checked. */
 const RTP_TIMEOUT_CHECK_MS = 1_000;
 const PACKET_MS = 20;
-/** Gaps up to this many packets are filled with silence so the caller's timeline stays continuous. */
-const MAX_CONCEALED_PACKETS = 10;
+/** Gaps up to this many packets (500 ms: a long DTMF event) are filled with silence so the caller timeline stays continuous. */
+const MAX_CONCEALED_PACKETS = 25;
 /** Silence between two DTMF digits sent back to back (two packet intervals). */
 const INTER_DIGIT_GAP_TICKS = 2;
 
@@ -78,6 +78,8 @@ export class RtpSession {
   private rxRemainder: Int16Array = new Int16Array(0);
   private lastRxClockMs: number;
   private lastRxRealMs = 0;
+  /** telephone-event packets since the last audio packet: they share the sequence space (RFC 4733 §2.1), so their numbers are no loss. */
+  private rxEventPackets = 0;
   private readonly dtmfOut: { packets: { payload: Buffer; marker: boolean }[]; gap: number; timestamp: number; done: () => void }[] = [];
   private canSend = true;
   private held = false;
@@ -239,6 +241,7 @@ export class RtpSession {
     this.lastRxRealMs = performance.now();
     this.remote = { address: rinfo.address, port: rinfo.port }; // symmetric RTP latching
     if (isDtmf) {
+      this.rxEventPackets++;
       this.emitDigits(this.dtmfIn.receive(p.timestamp, p.payload));
       return;
     }
@@ -253,7 +256,9 @@ export class RtpSession {
 
   private deliver(payload: Uint8Array, lostBefore: number): void {
     this.rxFirstMs ??= this.o.clock.now() - this.startedAtMs;
-    this.stats.packetsLost += lostBefore;
+    this.stats.packetsLost += Math.max(0, lostBefore - this.rxEventPackets);
+    this.rxEventPackets = 0;
+    // The gap (lost audio, or the time a DTMF event replaced audio) becomes silence, keeping the timeline continuous
     if (lostBefore > 0 && lostBefore <= MAX_CONCEALED_PACKETS) {
       for (let i = 0; i < lostBefore; i++) this.pushFrame(new Int16Array(SAMPLES_PER_FRAME));
     }

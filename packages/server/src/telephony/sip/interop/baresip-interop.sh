@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Interoperability run: CallingBox's SIP user agent (interop/echo-server.ts) against baresip, a real
+# softphone from Debian, in a private loopback-only network namespace (needs root, baresip, sox and
+# /work/shared/sip-lab or SIP_LAB=...). Scenarios: caller hangs up after DTMF (UDP), agent hangs up,
+# rejection with 480, a call over TCP. Prints PASS/FAIL per scenario; exits non-zero on any failure.
+# usage: sudo packages/server/src/telephony/sip/interop/baresip-interop.sh
+set -uo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../../../../../.." && pwd)"
+LAB="${SIP_LAB:-/work/shared/sip-lab}"
+OUT="${OUT:-$(mktemp -d)}"
+echo "logs in $OUT"
+exec "$LAB/netns-loopback.sh" "
+set -u
+cd '$REPO'
+LAB='$LAB'; OUT='$OUT'; fails=0
+server() { node --import tsx packages/server/src/telephony/sip/interop/echo-server.ts --port 5070 --seconds 20 --calls 1 \"\$@\" > \"\$OUT/\$NAME-server.log\" 2>&1 & SP=\$!; sleep 4; }
+phone() { ( cd \"\$LAB\" && ./baresip-call.sh --seconds 15 --rec \"\$OUT/\$NAME-rec\" > \"\$OUT/\$NAME-baresip.log\" 2>&1 ) & BP=\$!; }
+ctrl() { ( cd \"\$LAB\" && ./baresip_ctrl.py --timeout 14 \"\$@\" > \"\$OUT/\$NAME-ctrl.log\" 2>&1 ); }
+finish() { wait \$BP 2>/dev/null; kill \$SP 2>/dev/null; wait \$SP 2>/dev/null; }
+check() { if eval \"\$1\"; then echo \"PASS \$NAME: \$2\"; else echo \"FAIL \$NAME: \$2\"; fails=\$((fails+1)); fi; }
+
+NAME=udp-dtmf-caller-bye; server; phone
+ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070' wait:CALL_ESTABLISHED sleep:3 dtmf:12# sleep:2 cmd:hangup wait:CALL_CLOSED cmd:quit
+finish
+check \"grep -q '\\\"digits\\\":\\\"12#\\\"' \$OUT/\$NAME-server.log\" 'DTMF 12# received once each (RFC 4733)'
+check \"grep -q '\\\"cause\\\":\\\"caller_hangup\\\"' \$OUT/\$NAME-server.log\" 'caller BYE ends the call'
+check \"grep -qE '\\\"loudFramesIn\\\":[1-9][0-9]{2}' \$OUT/\$NAME-server.log\" 'caller speech reached the agent'
+DEC=\$(ls \$OUT/\$NAME-rec/*-dec.wav 2>/dev/null | head -1)
+check \"[ -n '\$DEC' ] && sox '\$DEC' -n trim 0.2 0.8 stat 2>&1 | awk '/Rough/ {exit !(\\\$3 > 400 && \\\$3 < 480)}'\" 'baresip heard the 440 Hz greeting'
+check \"grep -A3 'Transmit:' \$OUT/\$NAME-baresip.log | awk '/errors:/ {exit !(\\\$2 == 0 && \\\$3 == 0)}'\" 'no RTP errors at baresip'
+
+NAME=agent-bye; server --hangup-after-s 3; phone
+ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070' wait:CALL_ESTABLISHED wait:CALL_CLOSED cmd:quit
+finish
+check \"grep -q '\\\"cause\\\":\\\"agent_hangup\\\"' \$OUT/\$NAME-server.log && grep -q CALL_CLOSED \$OUT/\$NAME-ctrl.log\" 'agent BYE accepted by baresip'
+check \"! grep -q sip.bye_timeout \$OUT/\$NAME-server.log\" 'BYE answered (no transaction timeout)'
+
+NAME=reject-480; server --reject 480; phone
+ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070' wait:CALL_CLOSED cmd:quit
+finish
+check \"grep -q '480' \$OUT/\$NAME-ctrl.log\" 'baresip saw 480 Temporarily Unavailable'
+
+NAME=tcp; server; phone
+ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070;transport=tcp' wait:CALL_ESTABLISHED sleep:2 dtmf:5 sleep:1 cmd:hangup wait:CALL_CLOSED cmd:quit
+finish
+check \"grep -q '\\\"digits\\\":\\\"5\\\"' \$OUT/\$NAME-server.log && grep -q '\\\"transport\\\":\\\"tcp\\\"' \$OUT/\$NAME-server.log\" 'call over TCP with DTMF'
+
+echo \"interop: \$fails failure(s)\"
+exit \$fails
+"
