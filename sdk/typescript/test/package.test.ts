@@ -20,7 +20,7 @@ describe('the npm package', () => {
     const out = execFileSync(npm, ['pack', '--dry-run', '--json', '--ignore-scripts=false'], { cwd: sdkRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const [info] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ files: Array<{ path: string }> }>;
     const files = info!.files.map((f) => f.path);
-    for (const file of ['package.json', 'README.md', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json']) {
+    for (const file of ['package.json', 'README.md', 'dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'dist/esm/web/index.js', 'dist/cjs/web/index.d.ts']) {
       expect(files).toContain(file);
     }
     expect(files.some((f) => f.startsWith('src/') || f.startsWith('test/'))).toBe(false);
@@ -31,5 +31,11 @@ describe('the npm package', () => {
     const expected = 'function,function,object,function,function,function http://x.test\n';
     expect(cjs).toBe(expected);
     expect(esm).toBe(expected);
+
+    // The browser client is its own entry point: `callingbox/web`.
+    const web = execFileSync(process.execPath, ['--input-type=module', '-e', "const w = await import('callingbox/web'); console.log(typeof w.startWebCall)"], { encoding: 'utf8', cwd: sdkRoot });
+    expect(web).toBe('function\n');
+    const webCjs = execFileSync(process.execPath, ['-e', "console.log(typeof require('callingbox/web').startWebCall)"], { encoding: 'utf8', cwd: sdkRoot });
+    expect(webCjs).toBe('function\n');
   }, 120_000);
 });
