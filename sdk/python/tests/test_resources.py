@@ -191,6 +191,17 @@ class ResultObjectTest(unittest.TestCase):
         self.assertEqual(obj.note.a, 1)
         self.assertIn("latency", dir(obj))
 
+    def test_nested_typed_objects(self):
+        from callingbox.types import Agent, Number, Transcript, TranscriptSegment, Usage, UsageDay
+
+        agent = Agent({"id": "ag_1", "numbers": [{"id": "pn_1", "e164": "+14155550100"}], "settings": {"stt": "local"}})
+        self.assertIsInstance(agent.numbers[0], Number)
+        self.assertEqual(agent.numbers[0].e164, "+14155550100")
+        self.assertIsInstance(agent.settings, callingbox.CallingboxObject)
+        self.assertIsInstance(Transcript({"segments": [{"text": "hi"}]}).segments[0], TranscriptSegment)
+        self.assertIsInstance(Usage({"data": [{"date": "2026-11-01"}]}).data[0], UsageDay)
+        self.assertEqual(dict(agent)["numbers"], [{"id": "pn_1", "e164": "+14155550100"}])
+
 
 if __name__ == "__main__":
     unittest.main()

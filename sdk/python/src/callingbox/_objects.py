@@ -8,7 +8,7 @@ A key that is a Python keyword or shadows a dict method is reached with a traili
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Type, TypeVar
+from typing import Any, Callable, ClassVar, Dict, Generic, Iterator, List, Optional, Type, TypeVar
 
 T = TypeVar("T", bound="CallingboxObject")
 
@@ -16,9 +16,17 @@ T = TypeVar("T", bound="CallingboxObject")
 class CallingboxObject(Dict[str, Any]):
     """A JSON object from the API with attribute access; also a plain ``dict``."""
 
+    #: Fields holding typed objects (or lists of them), e.g. ``{"numbers": Number}`` on Agent.
+    _nested: ClassVar[Dict[str, Type["CallingboxObject"]]] = {}
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for key, value in list(self.items()):
+            cls = self._nested.get(key)
+            if cls is not None and isinstance(value, dict):
+                value = cls(value)
+            elif cls is not None and isinstance(value, list):
+                value = [cls(v) if isinstance(v, dict) else v for v in value]
             dict.__setitem__(self, key, convert(value))
 
     @classmethod

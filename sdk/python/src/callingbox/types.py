@@ -7,7 +7,7 @@ sends stays reachable, also ones added after this SDK was released.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, ClassVar, Dict, List, Optional, Type
 
 from ._objects import CallingboxObject
 
@@ -83,6 +83,8 @@ class Agent(CallingboxObject):
     primary_number_id: Optional[str]
     numbers: List[Number]
     version: int
+
+    _nested: ClassVar[Dict[str, Type[CallingboxObject]]] = {"numbers": Number}
     archived_at: Optional[str]
     created_at: str
     updated_at: str
@@ -151,6 +153,8 @@ class Transcript(CallingboxObject):
     call_id: str
     segments: List[TranscriptSegment]
 
+    _nested: ClassVar[Dict[str, Type[CallingboxObject]]] = {"segments": TranscriptSegment}
+
 
 class CallEvent(CallingboxObject):
     id: str
@@ -207,6 +211,8 @@ class UsageDay(CallingboxObject):
 
 class Usage(CallingboxObject):
     data: List[UsageDay]
+
+    _nested: ClassVar[Dict[str, Type[CallingboxObject]]] = {"data": UsageDay}
 
 
 class WebhookEndpoint(CallingboxObject):

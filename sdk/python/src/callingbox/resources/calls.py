@@ -62,16 +62,30 @@ class Calls(APIResource):
         """
         return self._list("/v1/calls", fields(locals()), Call)
 
-    def iter_calls(self, **filters: Any) -> Iterator[Call]:
-        """Every call matching the filters of :meth:`list`, across all pages. A generator: the
-        next page is fetched only once the previous page has been consumed.
+    @endpoint("GET", "/v1/calls")
+    def iter_calls(
+        self,
+        *,
+        direction: Filter = None,
+        agent_id: Filter = None,
+        status: Filter = None,
+        to_number: Filter = None,
+        from_number: Filter = None,
+        created_after: Any = None,
+        created_before: Any = None,
+        limit: Optional[int] = None,
+        cursor: Optional[str] = None,
+    ) -> Iterator[Call]:
+        """Every call matching the filters of :meth:`list`, across all pages (``limit`` is the
+        page size). A generator: the next page is fetched only once the previous page has been
+        consumed, so breaking out early costs no further requests.
 
         Example::
 
             for call in client.calls.iter_calls(direction="inbound"):
                 print(call.id, call.to_number, call.result)
         """
-        page = self.list(**filters)
+        page = self.list(**fields(locals()))
         yield from page.auto_paging_iter()
 
     @endpoint("GET", "/v1/calls/{id}/transcript")
