@@ -51,6 +51,7 @@ class Reply:
         *,
         drop: bool = False,
         stream: Optional[Iterable[bytes]] = None,
+        chunked: bool = False,
         delay_s: float = 0.0,
     ) -> None:
         self.status = status
@@ -58,6 +59,7 @@ class Reply:
         self.headers = headers or {}
         self.drop = drop
         self.stream = stream
+        self.chunked = chunked
         self.delay_s = delay_s
 
 
@@ -100,13 +102,20 @@ class FakeServer:
                     self.send_header("Content-Type", "text/event-stream")
                     for k, v in reply.headers.items():
                         self.send_header(k, v)
-                    self.send_header("Connection", "close")
+                    if reply.chunked:  # as Node sends a stream: HTTP/1.1 chunked transfer coding
+                        self.send_header("Transfer-Encoding", "chunked")
+                    else:
+                        self.send_header("Connection", "close")
                     self.end_headers()
                     for chunk in reply.stream:
                         if outer._stop.is_set():
                             break
+                        if reply.chunked:
+                            chunk = b"%x\r\n%s\r\n" % (len(chunk), chunk)
                         self.wfile.write(chunk)
                         self.wfile.flush()
+                    if reply.chunked:
+                        self.wfile.write(b"0\r\n\r\n")
                     self.close_connection = True
                     return
                 if isinstance(reply.body, (bytes, bytearray)):

@@ -58,6 +58,13 @@ class StreamTest(unittest.TestCase):
             self.assertEqual(server.requests[0].headers["accept"], "text/event-stream")
             self.assertEqual(server.requests[1].headers["last-event-id"], "cev_2")
 
+    def test_chunked_stream_split_mid_message(self):
+        whole = message("cev_7", "call.answered", "call_3") + message("cev_8", "call.completed", "call_3")
+        pieces = [whole[:10], whole[10:57], whole[57:58], whole[58:]]
+        with FakeServer(lambda req: Reply(stream=pieces, chunked=True)) as server:
+            events = list(server.client().events.stream(reconnect=False))
+        self.assertEqual([(e.id, e.type) for e in events], [("cev_7", "call.answered"), ("cev_8", "call.completed")])
+
     def test_without_reconnect_the_generator_ends_with_the_connection(self):
         with FakeServer(lambda req: Reply(stream=[message("cev_1", "call.queued", "call_9")])) as server:
             events = list(server.client().events.stream(reconnect=False))
