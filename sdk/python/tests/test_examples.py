@@ -36,7 +36,7 @@ def run_example(name: str, env: dict, cwd: str) -> subprocess.CompletedProcess:
     )
 
 
-def some_calls(agent_id_of_interest: str) -> list:
+def some_calls() -> list:
     return [
         {"id": f"call_{i:03d}", "direction": "inbound" if i % 3 else "outbound", "agent_id": "ag_0003" if i % 2 else "ag_other",
          "to_number": "+14155550100", "result": {"name": f"Guest {i}"}}
@@ -53,12 +53,12 @@ class WalkthroughTest(unittest.TestCase):
         self.assertIn("now answers", done.stdout)
         printed = [line for line in lines if line.startswith("call_")]
         # The fake's first agent is ag_0003 (after two numbers); inbound calls are the i % 3 != 0 ones.
-        expected = [c for c in some_calls("ag_0003") if c["direction"] == "inbound" and c["agent_id"] == "ag_0003"]
+        expected = [c for c in some_calls() if c["direction"] == "inbound" and c["agent_id"] == "ag_0003"]
         self.assertEqual(len(printed), len(expected))
         self.assertTrue(printed[0].startswith(f"{expected[0]['id']} +14155550100 "))
 
     def test_with_base_url_and_api_key(self):
-        api = FakeApi(KEY, some_calls("ag_0003"))
+        api = FakeApi(KEY, some_calls())
         with FakeServer(api) as server, tempfile.TemporaryDirectory() as cwd:
             done = run_example("inbound_walkthrough.py", clean_env(CALLINGBOX_BASE_URL=server.url, CALLINGBOX_API_KEY=KEY), cwd)
             self.check_output(done)
@@ -67,7 +67,7 @@ class WalkthroughTest(unittest.TestCase):
             self.assertEqual(spare["inbound_agent_id"], "ag_0003")  # moved over
 
     def test_with_credentials_json_only(self):
-        api = FakeApi(KEY, some_calls("ag_0003"))
+        api = FakeApi(KEY, some_calls())
         with FakeServer(api) as server, tempfile.TemporaryDirectory() as data_dir, tempfile.TemporaryDirectory() as cwd:
             with open(os.path.join(data_dir, "credentials.json"), "w") as f:
                 json.dump({"api_key": KEY, "base_url": server.url, "org_id": "org_1", "created_at": "2026-11-27T00:00:00.000Z"}, f)
