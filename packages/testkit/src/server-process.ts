@@ -57,7 +57,9 @@ export async function startServerProcess(opts: { env?: Record<string, string>; t
       reject(new Error(`server exited with ${code}.\nstdout:\n${out}\nstderr:\n${err}`));
     });
   });
-  const creds = JSON.parse(fs.readFileSync(path.join(dataDir, 'credentials.json'), 'utf8')) as { api_key: string; org_id: string };
+  // A second server on an already bootstrapped PostgreSQL writes no credentials of its own.
+  const credsFile = path.join(dataDir, 'credentials.json');
+  const creds = (fs.existsSync(credsFile) ? JSON.parse(fs.readFileSync(credsFile, 'utf8')) : { api_key: '', org_id: '' }) as { api_key: string; org_id: string };
   return {
     baseUrl: url.replace('localhost', '127.0.0.1'),
     apiKey: creds.api_key,
