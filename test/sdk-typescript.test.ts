@@ -55,6 +55,16 @@ describe('examples/inbound-walkthrough.ts', () => {
 });
 
 describe('the SDK against the server', () => {
+  it('finds the key and base URL in the credentials.json the server wrote', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=callingbox:source', '--import', 'tsx', '--input-type=module', '-e',
+        "import { CallingBox } from 'callingbox'; const c = new CallingBox(); const page = await c.agents.list(); console.log(c.baseUrl, page.data.length >= 0)"],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', CALLINGBOX_DATA_DIR: server.dataDir }, timeout: 30_000 },
+    );
+    expect(stdout.trim()).toMatch(/^http:\/\/\S+:\d+ true$/);
+  });
+
   it('creates, lists across pages, updates and archives agents', async () => {
     const created = [];
     for (let i = 0; i < 5; i++) created.push(await client.agents.create({ name: `Pager ${i}`, type: 'outbound', instructions: 'Say hello.' }));
@@ -134,5 +144,34 @@ describe('the SDK against the server', () => {
     expect(secret).toMatch(/^whsec_/);
     const body = JSON.stringify({ id: 'wd_1', type: 'call.completed', created: 1, api_version: '2026-04', data: { call: {} } });
     expect(Webhooks.constructEvent(body, Webhooks.signatureHeader(body, secret), secret).id).toBe('wd_1');
+  });
+
+  it('manages SIP trunks, API keys, webhook endpoints and reads deliveries, usage and health', async () => {
+    const trunk = await client.sipTrunks.create({ name: 'PBX', inbound_addresses: ['127.0.0.1/32'], auth_password: 'secret' });
+    expect(trunk).not.toHaveProperty('auth_password');
+    expect((await client.sipTrunks.update(trunk.id, { name: 'PBX 2' })).name).toBe('PBX 2');
+    expect((await client.sipTrunks.list()).data.map((t) => t.id)).toContain(trunk.id);
+    await client.sipTrunks.delete(trunk.id);
+    await expect(client.sipTrunks.retrieve(trunk.id)).rejects.toBeInstanceOf(NotFoundError);
+
+    const key = await client.apiKeys.create({ name: 'sdk-ts' });
+    expect(key.secret.startsWith(key.prefix)).toBe(true);
+    const second = new CallingBox({ apiKey: key.secret, baseUrl: server.baseUrl });
+    expect((await second.apiKeys.list()).data.map((k) => k.id)).toContain(key.id);
+    const revoked = await client.apiKeys.revoke(key.id);
+    expect(revoked.revoked_at).not.toBeNull();
+    await expect(second.apiKeys.list()).rejects.toBeInstanceOf(AuthenticationError);
+
+    const endpoint = await client.webhookEndpoints.create({ url: 'https://example.com/hooks', enabled_events: ['call.completed'] });
+    expect(endpoint.signing_secret).toMatch(/^whsec_/);
+    const rotated = await client.webhookEndpoints.rotateSecret(endpoint.id);
+    expect(rotated.signing_secret).not.toBe(endpoint.signing_secret);
+    expect((await client.webhookEndpoints.retrieve(endpoint.id)).signing_secret).toBeUndefined();
+    await client.webhookEndpoints.delete(endpoint.id);
+    expect(Array.isArray((await client.webhookDeliveries.list({ endpoint_id: endpoint.id })).data)).toBe(true);
+
+    expect(Array.isArray((await client.usage.retrieve()).data)).toBe(true);
+    const health = await client.health();
+    expect(['ok', 'degraded', 'down']).toContain(health.status);
   });
 });
