@@ -54,6 +54,19 @@ describe('examples/inbound-walkthrough.ts', () => {
   }, 90_000);
 });
 
+describe('examples/quickstart.ts', () => {
+  it('buys a number and creates an agent that answers it', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--conditions=callingbox:source', '--import', 'tsx', path.join(REPO_ROOT, 'examples/quickstart.ts')],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH ?? '', CALLINGBOX_BASE_URL: server.baseUrl, CALLINGBOX_API_KEY: server.apiKey }, timeout: 60_000 },
+    );
+    const [agentId, , e164] = stdout.trim().split(' ');
+    const agent = await client.agents.retrieve(agentId!);
+    expect(agent.numbers.map((n) => n.e164)).toEqual([e164]);
+  }, 90_000);
+});
+
 describe('the SDK against the server', () => {
   it('finds the key and base URL in the credentials.json the server wrote', async () => {
     const { stdout } = await run(

@@ -80,4 +80,28 @@ describe('client.events.stream()', () => {
     expect(events).toEqual([]);
     expect(server.requests[0]!.headers['last-event-id']).toBe('cev_9');
   });
+
+  it('resumes after lastEventId when iterated again, and stays closed after close()', async () => {
+    server = await startFakeServer((_req, n, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(`id: cev_${n + 1}\nevent: call.ringing\ndata: {"type":"call.ringing","created":1,"api_version":"2026-04","data":{"call":{"id":"call_${n + 1}"}}}\n\n`);
+      return 'manual';
+    });
+    const client = new CallingBox({ apiKey: 'sk_test', baseUrl: server.url });
+    const stream = client.events.stream();
+    for await (const event of stream) {
+      expect(event.id).toBe('cev_1');
+      break;
+    }
+    for await (const event of stream) {
+      expect(event.id).toBe('cev_2');
+      break;
+    }
+    expect(server.requests[1]!.headers['last-event-id']).toBe('cev_1');
+    stream.close();
+    const after = [];
+    for await (const event of stream) after.push(event);
+    expect(after).toEqual([]);
+    expect(server.requests).toHaveLength(2);
+  });
 });

@@ -35,9 +35,10 @@ function toLiveEvent(message: SseMessage): LiveEvent {
  * aborting `options.signal`) closes the connection; {@link lastEventId} says where to resume.
  */
 export class EventStream implements AsyncIterable<LiveEvent> {
-  /** Id of the last event received; reconnections send it as `Last-Event-ID`. */
+  /** Id of the last event received; reconnections (and a new iteration) send it as `Last-Event-ID`. */
   lastEventId: string | undefined;
-  private readonly controller = new AbortController();
+  private controller: AbortController | undefined;
+  private closed = false;
 
   constructor(
     private readonly transport: Transport,
@@ -46,18 +47,23 @@ export class EventStream implements AsyncIterable<LiveEvent> {
     private readonly options: RequestOptions | undefined,
   ) {
     this.lastEventId = params.lastEventId;
-    const signal = options?.signal;
-    if (signal?.aborted) this.controller.abort(signal.reason);
-    signal?.addEventListener('abort', () => this.controller.abort(signal.reason), { once: true });
   }
 
-  /** Closes the connection; a running `for await` ends quietly. */
+  /** Closes the connection; a running `for await` ends quietly, and so does any later one. */
   close(): void {
-    this.controller.abort();
+    this.closed = true;
+    this.controller?.abort();
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<LiveEvent, void, undefined> {
-    const signal = this.controller.signal;
+    // Each iteration has its own connection; iterating again resumes after lastEventId.
+    const controller = new AbortController();
+    this.controller = controller;
+    const userSignal = this.options?.signal;
+    const onUserAbort = (): void => controller.abort(userSignal?.reason);
+    if (this.closed || userSignal?.aborted) controller.abort(userSignal?.reason);
+    userSignal?.addEventListener('abort', onUserAbort, { once: true });
+    const signal = controller.signal;
     let failures = 0;
     try {
       while (!signal.aborted) {
@@ -110,7 +116,8 @@ export class EventStream implements AsyncIterable<LiveEvent> {
         }
       }
     } finally {
-      this.controller.abort();
+      userSignal?.removeEventListener('abort', onUserAbort);
+      controller.abort();
     }
   }
 }
