@@ -100,6 +100,18 @@ describe('SipUserAgent robustness', () => {
     expect(c.count((m) => m.kind === 'response' && m.status === 200)).toBe(11);
   });
 
+  it('close() hangs up live calls with BYE and waits for the answer', async () => {
+    const { ua, c } = await setup(() => Promise.resolve({ accept: () => {} }));
+    c.sendRaw(c.request('INVITE', { callId: 'shutdown', cseq: 1, body: offerSdp(40000) }));
+    const ok = await c.response('shutdown', 200);
+    c.sendRaw(c.request('ACK', { callId: 'shutdown', cseq: 1, toTag: toTagOf(ok) }));
+    await waitFor(() => ua.activeCalls === 1);
+    const closing = ua.close();
+    c.reply(await c.requestFromServer('shutdown', 'BYE'), 200);
+    await closing;
+    expect(ua.activeCalls).toBe(0);
+  });
+
   it('a route that throws gets a 500, not a crash', async () => {
     const { c } = await setup(() => Promise.reject(new Error('store down')));
     c.sendRaw(c.request('INVITE', { callId: 'boom', cseq: 1, body: offerSdp(40000) }));

@@ -36,6 +36,8 @@ export interface SipUserAgentOptions {
 
 const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
 const SERVER = 'CallingBox';
+/** How long `close()` waits for BYEs in flight to be answered before closing the sockets. */
+const CLOSE_GRACE_MS = 2_000;
 
 export class SipUserAgent {
   private readonly transactions = new Map<string, InboundCall>();
@@ -44,6 +46,8 @@ export class SipUserAgent {
   private readonly responses = new Map<string, SipResponse>();
   /** Our client transactions (BYE): branch → settle. */
   private readonly clients = new Map<string, (r: SipResponse) => void>();
+  private readonly byesInFlight = new Set<Promise<void>>();
+  private closed: Promise<void> | undefined;
   private readonly closing = new AbortController();
   private readonly timers: SipTimers;
   private readonly ctx: UaContext;
@@ -100,12 +104,23 @@ export class SipUserAgent {
     return this.dialogs.size;
   }
 
-  /** Hangs up every call (BYE, not awaited past one transaction timeout) and closes the sockets. */
-  async close(): Promise<void> {
-    const calls = [...this.dialogs.values()].map((c) => c.sipCall?.hangup({ cause: 'api_hangup', by: 'system' }));
+  /**
+   * Hangs up every call with BYE, waits (at most `CLOSE_GRACE_MS`) for the BYEs in flight to be
+   * answered, then closes the sockets.
+   */
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async shutdown(): Promise<void> {
+    const hangups = [...this.dialogs.values()].map((c) => c.sipCall?.hangup({ cause: 'api_hangup', by: 'system' }));
+    let grace: NodeJS.Timeout | undefined;
+    // A real timer: shutdown is the edge, and must end even when a test's fake clock stands still
+    await Promise.race([Promise.allSettled([...hangups, ...this.byesInFlight]), new Promise((r) => (grace = setTimeout(r, CLOSE_GRACE_MS)))]);
+    clearTimeout(grace);
     this.closing.abort();
     for (const settle of this.clients.values()) settle({ kind: 'response', status: 408, reason: 'Shutting down', headers: [], body: Buffer.alloc(0) });
-    await Promise.allSettled(calls);
     await this.socket.close();
   }
 
@@ -200,7 +215,13 @@ export class SipUserAgent {
   }
 
   /** BYE as a non-INVITE client transaction (Timer E/F): to the first route, else back over the call's flow. */
-  private async sendBye(d: Dialog, flow: SipFlow): Promise<void> {
+  private sendBye(d: Dialog, flow: SipFlow): Promise<void> {
+    const p = this.byeTransaction(d, flow).finally(() => this.byesInFlight.delete(p));
+    this.byesInFlight.add(p);
+    return p;
+  }
+
+  private async byeTransaction(d: Dialog, flow: SipFlow): Promise<void> {
     const hop = d.routeSet.length > 0 ? nextHopOf(d) : undefined;
     const to: SipFlow = hop ? { transport: hop.transport, address: hop.host, port: hop.port } : flow;
     const branch = newBranch();
@@ -210,6 +231,6 @@ export class SipUserAgent {
     this.clients.set(branch, () => answered.abort());
     const result = await retransmit(() => this.send(bye, to), { clock: this.o.clock, timers: this.timers, stop: answered.signal, reliable: to.transport !== 'udp' });
     this.clients.delete(branch);
-    if (result === 'timeout') this.log('sip.bye_timeout', { callId: d.callId });
+    this.log(result === 'timeout' ? 'sip.bye_timeout' : 'sip.bye_answered', { callId: d.callId });
   }
 }
