@@ -2995,8 +2995,6 @@ export interface components {
             settings?: components["schemas"]["AgentSettingsPatch"];
             timezone?: string;
             tools?: components["schemas"]["Tool"][];
-            /** @description not patchable */
-            type?: null;
             voice?: string | null;
             /** @enum {string} */
             voicemail_action?: "hangup" | "leave_message";
