@@ -32,9 +32,11 @@ describe('retries', () => {
     await client.agents.create({ name: 'a', type: 'inbound' });
     await client.agents.create({ name: 'a', type: 'inbound' });
     await client.agents.create({ name: 'a', type: 'inbound' }, { idempotencyKey: 'my-key' });
-    const [a, b, c] = server.requests.map((r) => r.headers['idempotency-key']);
+    await client.agents.create({ name: 'a', type: 'inbound' }, { headers: { 'idempotency-key': 'header-key' } });
+    const [a, b, c, d] = server.requests.map((r) => r.headers['idempotency-key']);
     expect(a).not.toBe(b);
     expect(c).toBe('my-key');
+    expect(d).toBe('header-key');
   });
 
   it('sends no Idempotency-Key on GET', async () => {

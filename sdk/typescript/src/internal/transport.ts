@@ -86,7 +86,10 @@ export class Transport {
     const options = req.options ?? {};
     const maxRetries = Math.max(0, options.maxRetries ?? this.settings.maxRetries);
     const headers = this.headersFor(req);
-    if (req.method === 'POST') headers['Idempotency-Key'] = options.idempotencyKey ?? newIdempotencyKey();
+    const givenKey = Object.keys(headers).some((name) => name.toLowerCase() === 'idempotency-key');
+    if (req.method === 'POST' && (options.idempotencyKey !== undefined || !givenKey)) {
+      headers['Idempotency-Key'] = options.idempotencyKey ?? newIdempotencyKey();
+    }
     const url = this.buildUrl(req.path, req.query);
     const body = req.body === undefined ? undefined : JSON.stringify(req.body);
 
