@@ -104,4 +104,21 @@ describe('client.events.stream()', () => {
     expect(after).toEqual([]);
     expect(server.requests).toHaveLength(2);
   });
+
+  it('reconnects when the connection goes silent for idleTimeoutMs', async () => {
+    server = await startFakeServer((_req, n, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (n === 0) res.write('retry: 10\nid: cev_1\ndata: {"type":"call.ringing","data":{"call":{"id":"call_1"}}}\n\n'); // then silence
+      else res.write('id: cev_2\ndata: {"type":"call.answered","data":{"call":{"id":"call_1"}}}\n\n');
+      return 'manual';
+    });
+    const client = new CallingBox({ apiKey: 'sk_test', baseUrl: server.url });
+    const ids: Array<string | undefined> = [];
+    for await (const event of client.events.stream({ idleTimeoutMs: 150 })) {
+      ids.push(event.id);
+      if (ids.length === 2) break;
+    }
+    expect(ids).toEqual(['cev_1', 'cev_2']);
+    expect(server.requests[1]!.headers['last-event-id']).toBe('cev_1');
+  });
 });

@@ -8,8 +8,13 @@ import { APIResource } from './resource.js';
 /** Wait before reconnecting when the server sent no `retry:` (the EventSource default is ~3 s; 1 s keeps dashboards lively). */
 export const DEFAULT_RECONNECT_DELAY_MS = 1_000;
 
+/** The server sends a comment every 15 s; three missed in a row means the connection is dead. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 45_000;
+
 /** Options of {@link Events.stream}. */
 export interface EventStreamParams {
+  /** Reconnect when nothing (not even a keep-alive) arrived for this long (default 45 000). */
+  idleTimeoutMs?: number;
   /** Resume after this call event id (`cev_…`): the server replays what came after it (kept 24 h). */
   lastEventId?: string;
   /** Reconnect, with `Last-Event-ID`, when the connection drops (default true). */
@@ -86,8 +91,16 @@ export class EventStream implements AsyncIterable<LiveEvent> {
         if (body) {
           const reader = body.getReader();
           const decoder = new TextDecoder();
+          const idleMs = this.params.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+          let idle: ReturnType<typeof setTimeout> | undefined;
+          const armIdle = (): void => {
+            clearTimeout(idle);
+            // A silent connection (a proxy that dropped it without a FIN) ends this read loop.
+            idle = setTimeout(() => void reader.cancel().catch(() => undefined), idleMs);
+          };
           try {
             for (;;) {
+              armIdle();
               const { done, value } = await reader.read();
               if (done) break;
               for (const message of parser.push(decoder.decode(value, { stream: true }))) {
@@ -101,6 +114,7 @@ export class EventStream implements AsyncIterable<LiveEvent> {
             if (signal.aborted) return;
             // The connection dropped mid-stream: reconnect below and resume after lastEventId.
           } finally {
+            clearTimeout(idle);
             await reader.cancel().catch(() => undefined);
           }
         }
