@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 import unittest
+from unittest import mock
 
 from _support import FakeServer, Reply, callingbox
-from callingbox.resources.events import parse_sse
+from callingbox.resources.events import Events, parse_sse
 
 
 def message(event_id: str, event_type: str, call_id: str) -> bytes:
@@ -64,6 +66,26 @@ class StreamTest(unittest.TestCase):
         with FakeServer(lambda req: Reply(stream=pieces, chunked=True)) as server:
             events = list(server.client().events.stream(reconnect=False))
         self.assertEqual([(e.id, e.type) for e in events], [("cev_7", "call.answered"), ("cev_8", "call.completed")])
+
+    def test_a_silent_connection_is_replaced(self):
+        """Three missed keep-alives mean a dead connection: reconnect with Last-Event-ID."""
+        connections = itertools.count()
+
+        def stall_after(first: bytes):
+            yield first
+            time.sleep(1.0)  # no keep-alive: the client gives up on this connection first
+
+        def handler(req):
+            if next(connections) == 0:
+                return Reply(stream=stall_after(message("cev_1", "call.ringing", "call_1")), chunked=True)
+            return Reply(stream=[message("cev_2", "call.answered", "call_1")], chunked=True)
+
+        with mock.patch.object(Events, "IDLE_TIMEOUT_S", 0.2), FakeServer(handler) as server:
+            stream = server.client().events.stream()
+            events = [next(stream), next(stream)]
+            stream.close()
+        self.assertEqual([e.id for e in events], ["cev_1", "cev_2"])
+        self.assertEqual(server.requests[1].headers["last-event-id"], "cev_1")
 
     def test_without_reconnect_the_generator_ends_with_the_connection(self):
         with FakeServer(lambda req: Reply(stream=[message("cev_1", "call.queued", "call_9")])) as server:

@@ -136,6 +136,7 @@ class HttpClient:
         headers: Optional[Mapping[str, str]] = None,
         stream: bool = False,
         idempotency_key: Optional[str] = None,
+        timeout: Optional[float] = None,
     ) -> Any:
         """Send a request and return a :class:`Response` (or, with ``stream=True``, the open
         ``http.client.HTTPResponse`` of a 2xx answer). Raises :class:`APIError` subclasses."""
@@ -163,7 +164,7 @@ class HttpClient:
         attempt = 0
         while True:
             try:
-                result = self._send(method.upper(), url, data, all_headers, stream)
+                result = self._send(method.upper(), url, data, all_headers, stream, timeout or self.timeout)
             except APIConnectionError:
                 if attempt >= self.max_retries:
                     raise
@@ -183,11 +184,11 @@ class HttpClient:
     # -- internals --------------------------------------------------------------------------
 
     def _send(
-        self, method: str, url: str, data: Optional[bytes], headers: Dict[str, str], stream: bool
+        self, method: str, url: str, data: Optional[bytes], headers: Dict[str, str], stream: bool, timeout: float
     ) -> Any:
         req = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            resp = self._opener.open(req, timeout=self.timeout)
+            resp = self._opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as e:
             try:
                 body = e.read()

@@ -40,14 +40,19 @@ def parse_sse(lines: Iterator[bytes]) -> Iterator[Dict[str, Any]]:
 
 
 class Events(APIResource):
+    #: The server sends a keep-alive comment every 15 s (api.md → Live events); three missed in a
+    #: row mean the connection is dead even if the socket does not know it yet: reconnect.
+    IDLE_TIMEOUT_S = 45.0
+
     @endpoint("GET", "/v1/events/stream", location="none", sdk_only=("last_event_id", "reconnect"))
     def stream(self, *, last_event_id: Optional[str] = None, reconnect: bool = True) -> Iterator[StreamEvent]:
         """A generator over the organisation's live call events. Each item has ``id`` (the call
         event id), ``event``, ``type``, ``created``, ``api_version`` and ``data`` (``data.call``).
 
         With ``last_event_id`` the server first replays what came after it (events are kept
-        24 h). When the connection drops, the generator reconnects with the last id it saw
-        (``max_retries`` times in a row before raising); ``reconnect=False`` ends it instead.
+        24 h). When the connection drops, or stays silent for 45 s (three missed keep-alives),
+        the generator reconnects with the last id it saw (``max_retries`` times in a row before
+        raising); ``reconnect=False`` ends it instead.
         Close it (``gen.close()`` or leaving a ``with closing(...)``) to disconnect.
 
         Example::
@@ -58,7 +63,10 @@ class Events(APIResource):
         failures = 0
         while True:
             headers = {"Last-Event-ID": last_event_id} if last_event_id else None
-            resp = self._client._http.request("GET", "/v1/events/stream", headers=headers, stream=True)
+            idle_timeout = min(self._client.timeout, self.IDLE_TIMEOUT_S)
+            resp = self._client._http.request(
+                "GET", "/v1/events/stream", headers=headers, stream=True, timeout=idle_timeout
+            )
             got_any = False
             try:
                 for message in parse_sse(_read_lines(resp)):
