@@ -111,14 +111,35 @@ export function dialogFromInvite(invite: SipRequest, localTag: string): Dialog |
   };
 }
 
-/** Builds a request inside a dialog (BYE, re-INVITE, INFO) and advances the local CSeq. */
+/** Creates the UAC dialog from the 2xx to our INVITE (RFC 3261 §12.1.2: route set is the Record-Route reversed). */
+export function dialogFromResponse(invite: SipRequest, ok: SipResponse): Dialog | undefined {
+  const localTag = parseNameAddr(getHeader(invite, 'from') ?? '')?.tag;
+  const to = getHeader(ok, 'to') ?? '';
+  const remoteTag = parseNameAddr(to)?.tag;
+  const contact = parseNameAddr(getHeaderValues(ok, 'contact')[0] ?? '');
+  const cseq = parseCSeq(getHeader(invite, 'cseq') ?? '');
+  if (!localTag || !remoteTag || !contact || !cseq) return undefined;
+  return {
+    callId: getHeader(invite, 'call-id') ?? '',
+    localTag,
+    remoteTag,
+    localNameAddr: getHeader(invite, 'from') ?? '',
+    remoteNameAddr: to,
+    remoteTarget: contact.uri,
+    routeSet: getHeaderValues(ok, 'record-route').reverse(),
+    localSeq: cseq.seq,
+    remoteSeq: 0,
+  };
+}
+
+/** Builds a request inside a dialog (BYE, re-INVITE, INFO) and advances the local CSeq; ACK reuses the INVITE's (`cseq`). */
 export function buildInDialogRequest(
   d: Dialog,
   method: string,
   via: { transport: string; host: string; port: number; branch: string },
-  opts: { contact?: string; extra?: readonly SipHeader[]; body?: Buffer; contentType?: string } = {},
+  opts: { contact?: string; extra?: readonly SipHeader[]; body?: Buffer; contentType?: string; cseq?: number } = {},
 ): SipRequest {
-  d.localSeq++;
+  if (opts.cseq === undefined) d.localSeq++;
   const hs: SipHeader[] = [
     { name: 'via', value: `SIP/2.0/${via.transport.toUpperCase()} ${via.host}:${via.port};branch=${via.branch};rport` },
     { name: 'max-forwards', value: '70' },
@@ -126,7 +147,7 @@ export function buildInDialogRequest(
     { name: 'from', value: d.localNameAddr },
     { name: 'to', value: d.remoteNameAddr },
     { name: 'call-id', value: d.callId },
-    { name: 'cseq', value: `${d.localSeq} ${method}` },
+    { name: 'cseq', value: `${opts.cseq ?? d.localSeq} ${method}` },
   ];
   if (opts.contact) hs.push({ name: 'contact', value: opts.contact });
   hs.push(...(opts.extra ?? []));

@@ -5,45 +5,24 @@
  */
 import { randomInt } from 'node:crypto';
 import type dgram from 'node:dgram';
-import type { Clock } from '../../core/clock.ts';
 import { isAbortError } from '../../core/errors.ts';
-import { bindRtpSocket, type RtpPortRange } from '../rtp/port-allocator.ts';
-import type { PacerFactory } from '../rtp/pacer.ts';
+import { bindRtpSocket } from '../rtp/port-allocator.ts';
+import { type DigestChallenge, formatDigestChallenge } from './digest.ts';
 import { type Dialog, buildResponse, dialogFromInvite, newTag } from './dialog.ts';
 import { parseCSeq, parseNameAddr } from './header-values.ts';
-import type { InviteRouter, RouteDecision } from './invite-router.ts';
+import type { RouteDecision } from './invite-router.ts';
 import { numbersOf } from './invite-router.ts';
 import { type SipHeader, type SipRequest, type SipResponse, getHeader, getHeaderValues } from './message.ts';
 import { type Sdp, parseSdp, serializeSdp } from './sdp.ts';
 import { answerOffer } from './sdp-answer.ts';
 import { SipCall } from './sip-call.ts';
 import type { SipFlow } from './sip-socket.ts';
-import { type SipTimers, retransmit } from './timers.ts';
-
-/** What an inbound call needs from the user agent around it. */
-export interface UaContext {
-  readonly clock: Clock;
-  readonly timers: SipTimers;
-  readonly route: InviteRouter;
-  readonly rtpRange: RtpPortRange;
-  /** The address written into SDP and Contact. */
-  readonly publicHost: string;
-  readonly port: number;
-  readonly rtpTimeoutMs?: number;
-  readonly pacer?: PacerFactory;
-  /** Common headers of our responses (Server, Allow, Supported). */
-  readonly commonHeaders: readonly SipHeader[];
-  send(msg: SipRequest | SipResponse, to: SipFlow): void;
-  /** Sends BYE in a dialog as a client transaction; resolves on response or timeout. */
-  sendBye(dialog: Dialog, flow: SipFlow): Promise<void>;
-  registerDialog(key: string, call: InboundCall): void;
-  unregisterDialog(key: string): void;
-  log(event: string, fields: Record<string, unknown>): void;
-}
+import type { DialogHandler, UaContext } from './ua-context.ts';
+import { retransmit } from './timers.ts';
 
 const SDP_TYPE = 'application/sdp';
 
-export class InboundCall {
+export class InboundCall implements DialogHandler {
   readonly localTag = newTag();
   private lastResponse: SipResponse | undefined;
   private lastReinvite: SipResponse | undefined;
@@ -84,23 +63,23 @@ export class InboundCall {
     if (this.cancelled.signal.aborted) return;
     if ('reject' in decision) {
       this.ctx.log('sip.rejected', { callId, dialledNumber, callerNumber, status: decision.reject, reason: decision.reason });
-      return this.reject(decision.reject, decision.reason, decision.retryAfterS);
+      return this.reject(decision.reject, decision.retryAfterS, decision.challenge);
     }
     const ctype = (getHeader(this.invite, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
     const offer = ctype === SDP_TYPE ? parseSdp(this.invite.body.toString('utf8')) : undefined;
-    if (!offer?.ok) return this.reject(488, 'SDP offer required');
+    if (!offer?.ok) return this.reject(488);
     try {
       this.rtpSocket = await bindRtpSocket(this.ctx.rtpRange);
     } catch (e) {
       this.ctx.log('sip.rtp_bind_failed', { callId, error: String(e) });
-      return this.reject(503, undefined, 5);
+      return this.reject(503, 5);
     }
     const ans = answerOffer(offer.value, { address: this.ctx.publicHost, rtpPort: this.rtpSocket.address().port, sessionId: this.sessionId, sessionVersion: this.sessionVersion });
     const dialog = dialogFromInvite(this.invite, this.localTag);
     if (!ans.ok || !dialog || this.cancelled.signal.aborted) {
       this.closeRtp();
       if (this.cancelled.signal.aborted) return;
-      return this.reject(ans.ok ? 400 : 488, ans.ok ? 'Missing Contact or From tag' : undefined);
+      return this.reject(ans.ok ? 400 : 488);
     }
     this.dialog = dialog;
     this.localSdp = ans.answer;
@@ -205,10 +184,11 @@ export class InboundCall {
     this.ctx.send(r, this.flow);
   }
 
-  /** A final rejection; `reason` is logged by the caller, never put on the wire (no internal detail leaks). */
-  private reject(status: number, _reason?: string, retryAfterS?: number): void {
+  /** A final rejection (routing's `reason` is logged, never put on the wire: no internal detail leaks). */
+  private reject(status: number, retryAfterS?: number, challenge?: DigestChallenge): void {
     const extra: SipHeader[] = [...this.ctx.commonHeaders];
     if (retryAfterS !== undefined) extra.push({ name: 'retry-after', value: String(retryAfterS) });
+    if (challenge && (status === 401 || status === 407)) extra.push({ name: status === 401 ? 'www-authenticate' : 'proxy-authenticate', value: formatDigestChallenge(challenge) });
     this.finalSent = true;
     this.sendUntilAcked(buildResponse(this.invite, status, { toTag: this.localTag, source: this.flow, extra }), () => {});
   }

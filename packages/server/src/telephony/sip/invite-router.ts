@@ -7,6 +7,7 @@
 import type { CountryCode } from 'libphonenumber-js/max';
 import { normalizeE164 } from '../../core/phone.ts';
 import type { MediaTransport } from '../transport.ts';
+import type { DigestChallenge } from './digest.ts';
 import { parseNameAddr, parseSipUri } from './header-values.ts';
 import { type SipRequest, getHeader } from './message.ts';
 import type { SipFlow } from './sip-socket.ts';
@@ -24,9 +25,13 @@ export interface InboundInvite {
   readonly signal: AbortSignal;
 }
 
-/** Routing's answer. Reject codes per `telephony.md`: 404, 480, 403, 503 (+Retry-After), 486, 488, 603. */
+/**
+ * Routing's answer. Reject codes per `telephony.md`: 404, 480, 403, 503 (+Retry-After), 486, 488,
+ * 603; or 401/407 with a digest `challenge` for a trunk that authenticates by password (the caller
+ * repeats the INVITE with `Authorization`, which routing checks with `verifyDigestAuthorization`).
+ */
 export type RouteDecision =
-  | { readonly reject: number; readonly reason?: string; readonly retryAfterS?: number }
+  | { readonly reject: number; readonly reason?: string; readonly retryAfterS?: number; readonly challenge?: DigestChallenge }
   | { readonly accept: (call: MediaTransport) => void | Promise<void> };
 
 /** The injected routing callback. */

@@ -143,3 +143,27 @@ export function createOffer(local: LocalMedia, dtmfPayloadType = 101): Sdp {
     ],
   };
 }
+
+/**
+ * Reads the callee's SDP answer to our `createOffer` (outbound calls): the codec it chose, its
+ * telephone-event payload type, its address and direction. `undefined` when it chose nothing usable.
+ */
+export function readAnswer(answer: Sdp): NegotiatedMedia | undefined {
+  const m = answer.media.find((x) => x.type === 'audio' && x.port !== 0 && pickCodec(x) !== undefined);
+  if (!m) return undefined;
+  const codec = pickCodec(m) as { pt: number; encoding: G711Encoding };
+  const maps = rtpMaps(m);
+  const dtmfPt = m.formats.map(Number).find((pt) => maps.get(pt)?.encoding.toLowerCase() === 'telephone-event' && maps.get(pt)?.clockRate === 8000);
+  const conn = m.connection ?? answer.connection;
+  const theirs = directionOf(answer, m);
+  const zero = conn?.address === '0.0.0.0' || conn?.address === '::';
+  return {
+    encoding: codec.encoding,
+    payloadType: codec.pt,
+    dtmfPayloadType: dtmfPt,
+    remoteAddress: conn?.address ?? '0.0.0.0',
+    remotePort: m.port,
+    held: theirs === 'sendonly' || theirs === 'inactive' || zero,
+    direction: zero ? 'inactive' : ANSWER_DIRECTION[theirs],
+  };
+}

@@ -10,7 +10,9 @@ import type { PacerFactory } from '../rtp/pacer.ts';
 import type { RtpPortRange } from '../rtp/port-allocator.ts';
 import { type Dialog, buildInDialogRequest, buildResponse, newBranch, nextHopOf } from './dialog.ts';
 import { parseNameAddr, parseSipUri, parseVia } from './header-values.ts';
-import { InboundCall, type UaContext } from './inbound-call.ts';
+import { InboundCall } from './inbound-call.ts';
+import { OutboundCall, type OutboundCallOptions, type OutboundResult } from './outbound-call.ts';
+import type { DialogHandler, UaContext } from './ua-context.ts';
 import type { InviteRouter } from './invite-router.ts';
 import { type SipHeader, type SipMessage, type SipRequest, type SipResponse, getHeader, getHeaderValues } from './message.ts';
 import { type SipFlow, SipSocket } from './sip-socket.ts';
@@ -41,7 +43,7 @@ const CLOSE_GRACE_MS = 2_000;
 
 export class SipUserAgent {
   private readonly transactions = new Map<string, InboundCall>();
-  private readonly dialogs = new Map<string, InboundCall>();
+  private readonly dialogs = new Map<string, DialogHandler>();
   /** Non-INVITE server transactions: the response to repeat when the request is retransmitted (Timer J). */
   private readonly responses = new Map<string, SipResponse>();
   /** Our client transactions (BYE): branch → settle. */
@@ -65,6 +67,7 @@ export class SipUserAgent {
     ];
     this.ctx = {
       clock: o.clock,
+      closing: this.closing.signal,
       timers: this.timers,
       route: o.route,
       rtpRange,
@@ -80,6 +83,10 @@ export class SipUserAgent {
       registerDialog: (k, c) => this.dialogs.set(k, c),
       unregisterDialog: (k) => this.dialogs.delete(k),
       log: (e, f) => this.log(e, f),
+      registerClient: (branch, handler) => {
+        this.clients.set(branch, handler);
+        return () => this.clients.delete(branch);
+      },
     };
     const portOf = (): number => this.socket.port;
   }
@@ -97,6 +104,12 @@ export class SipUserAgent {
   /** The bound SIP port (UDP and TCP). */
   get port(): number {
     return this.socket.port;
+  }
+
+  /** Places an outbound call (INVITE with digest retry); resolves when answered or definitely failed. */
+  call(opts: OutboundCallOptions): Promise<OutboundResult> {
+    if (this.closing.signal.aborted) return Promise.resolve({ answered: false, outcome: 'failed', reason: 'user agent is shutting down' });
+    return new OutboundCall(this.ctx, opts).run();
   }
 
   /** Calls in a dialog right now. */
@@ -204,14 +217,14 @@ export class SipUserAgent {
       .finally(() => this.responses.delete(key));
   }
 
-  private dialogOf(m: SipRequest): InboundCall | undefined {
+  private dialogOf(m: SipRequest): DialogHandler | undefined {
     const toTag = parseNameAddr(getHeader(m, 'to') ?? '')?.tag;
     return toTag === undefined ? undefined : this.dialogs.get(`${getHeader(m, 'call-id') ?? ''}|${toTag}`);
   }
 
   private onResponse(r: SipResponse): void {
     const branch = parseVia(getHeaderValues(r, 'via')[0] ?? '')?.branch;
-    if (branch && r.status >= 200) this.clients.get(branch)?.(r);
+    if (branch) this.clients.get(branch)?.(r);
   }
 
   /** BYE as a non-INVITE client transaction (Timer E/F): to the first route, else back over the call's flow. */
@@ -228,7 +241,7 @@ export class SipUserAgent {
     const host = this.ctx.publicHost.includes(':') ? `[${this.ctx.publicHost}]` : this.ctx.publicHost;
     const bye = buildInDialogRequest(d, 'BYE', { transport: to.transport, host, port: this.port, branch }, { extra: [{ name: 'user-agent', value: SERVER }] });
     const answered = new AbortController();
-    this.clients.set(branch, () => answered.abort());
+    this.clients.set(branch, (r) => r.status >= 200 && answered.abort());
     const result = await retransmit(() => this.send(bye, to), { clock: this.o.clock, timers: this.timers, stop: answered.signal, reliable: to.transport !== 'udp' });
     this.clients.delete(branch);
     this.log(result === 'timeout' ? 'sip.bye_timeout' : 'sip.bye_answered', { callId: d.callId });
