@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestPlatform, type TestPlatform } from '@callingbox/testkit';
+import { createTestPlatform, type ApiResponse, type TestPlatform } from '@callingbox/testkit';
 
 let t: TestPlatform;
 const seeded: string[] = [];
@@ -67,7 +67,7 @@ describe('keyset pagination', () => {
     const ids: string[] = [];
     let cursor: string | null = null;
     do {
-      const r = await t.api('GET', `/v1/agents?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
+      const r: ApiResponse = await t.api('GET', `/v1/agents?limit=3${cursor ? `&cursor=${cursor}` : ''}`);
       ids.push(...r.body.data.map((a: { id: string }) => a.id));
       expect(r.body.has_more).toBe(r.body.next_cursor !== null);
       expect(r.headers.get('callingbox-next-cursor')).toBe(r.body.next_cursor);

@@ -170,7 +170,7 @@ describe('usage, health and OpenAPI', () => {
     const today = day.toISOString().slice(0, 10);
     const fresh = await t.newOrg('Usage');
     for (const [direction, secs] of [['inbound', 60], ['inbound', 90], ['outbound', 30]] as const) {
-      await t.platform.store.calls.insert({ org_id: fresh.orgId, direction, to_number: '+14155550100', status: 'completed', billed_duration_seconds: secs, billing_amount_milli_cents: secs * 10 });
+      await t.platform.store.calls.insert({ org_id: fresh.orgId, direction, to_number: '+14155550100', status: 'completed', billed_duration_seconds: secs, billing_amount_milli_cents: String(secs * 10) });
     }
     const r = await t.api('GET', `/v1/usage?from=${today}&to=${today}`, undefined, { key: fresh.apiKey });
     expect(r.body.data).toEqual([

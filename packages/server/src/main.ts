@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import type { Config } from './config/config.ts';
 import { createOperatorApi, writeOperatorToken } from './operator.ts';
+import { startSipService, type SipService } from './calls/sip-service.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openDatabase, type OpenDatabase } from './store/open-database.ts';
 import { Store } from './store/store.ts';
@@ -22,6 +23,7 @@ export interface Platform {
   /** Set when `listen` was asked for. */
   url: string | null;
   port: number | null;
+  sipPort: number | null;
   firstStart: FirstStart | null;
   close(): Promise<void>;
 }
@@ -31,6 +33,8 @@ export interface StartOptions {
   log?: Logger;
   /** Bind the HTTP port (the CLI does; in-process tests call `fetch` directly). */
   listen?: boolean;
+  /** Run the SIP user agent (default: with `listen`). */
+  sip?: boolean;
   /** Progress lines for the operator (stdout in the CLI). */
   say?: (line: string) => void;
   /** An already-open database (tests share one template per file). */
@@ -55,9 +59,10 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
     await migrateToLatest(database.db as never);
     const store = new Store(database.db, clock);
     let httpPort: number | null = null;
+    let sip: SipService | null = null;
     const api = createApi({
       store, clock, config, version: VERSION, startedAtMs, log,
-      ports: () => ({ http: httpPort, sip: null }),
+      ports: () => ({ http: httpPort, sip: sip?.port ?? null }),
       pingDatabase: async () => {
         try {
           await sql`select 1`.execute(database.db);
@@ -77,12 +82,14 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       });
       httpPort = (server.address() as AddressInfo).port;
     }
+    if (opts.sip ?? opts.listen) sip = await startSipService({ store, clock, config, log });
     const url = httpPort === null ? null : `http://localhost:${httpPort}`;
     const firstStart = await bootstrapIfEmpty(store, { dataDir: config.dataDir, baseUrl: url ?? `http://localhost:${config.port}`, seedDemo: config.seedDemo, timezone: config.defaultTimezone });
     if (!firstStart && url) refreshCredentialsUrl(config.dataDir, url);
     return {
-      store, database, fetch: api.fetch, url, port: httpPort, firstStart,
+      store, database, fetch: api.fetch, url, port: httpPort, sipPort: sip?.port ?? null, firstStart,
       close: async () => {
+        if (sip) await sip.close();
         if (server) await new Promise<void>((r) => server!.close(() => r()));
         if (!opts.database) await database.close();
       },

@@ -1,3 +1,4 @@
 export { createTestPlatform, type TestPlatform, type ApiResponse } from './platform.ts';
 export { FakeClock } from './fake-clock.ts';
 export { startServerProcess, type ServerProcess } from './server-process.ts';
+export { eventually } from './eventually.ts';

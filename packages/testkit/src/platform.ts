@@ -25,7 +25,7 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function createTestPlatform(opts: { clock?: Clock; env?: Record<string, string>; seedDemo?: boolean } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(opts: { clock?: Clock; env?: Record<string, string>; seedDemo?: boolean; sip?: boolean } = {}): Promise<TestPlatform> {
   const db = await freshDatabase(inject('dbTemplate'));
   const config = loadConfig({
     CALLINGBOX_DATA_DIR: db.dataDir,
@@ -35,9 +35,12 @@ export async function createTestPlatform(opts: { clock?: Clock; env?: Record<str
     // Tests fire many requests with one key; the limiter has its own test.
     CALLINGBOX_RATE_LIMIT_PER_SECOND: '100000',
     CALLINGBOX_RATE_LIMIT_BURST: '100000',
+    CALLINGBOX_SIP_PORT: '0',
+    CALLINGBOX_SIP_HOST: '127.0.0.1',
+    CALLINGBOX_RTP_PORTS: '0-0',
     ...opts.env,
   });
-  const platform = await startPlatform(config, { ...(opts.clock ? { clock: opts.clock } : {}), log: pino({ level: 'silent' }) });
+  const platform = await startPlatform(config, { ...(opts.clock ? { clock: opts.clock } : {}), sip: opts.sip ?? false, log: pino({ level: 'silent' }) });
   const first = platform.firstStart!;
   const api: TestPlatform['api'] = async (method, path, body, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

@@ -29,6 +29,7 @@ export async function startServerProcess(opts: { env?: Record<string, string>; t
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     PORT: '0',
+    CALLINGBOX_SIP_PORT: '0',
     HOST: '127.0.0.1',
     CALLINGBOX_DATA_DIR: dataDir,
     CALLINGBOX_LOG_LEVEL: 'warn',

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { CallingBoxError } from '../core/errors.ts';
+import { newId } from '../core/ids.ts';
 import type { ApiDeps, ApiEnv } from './env.ts';
 import { errorResponse, zodErrorBody } from './errors.ts';
 import { authenticate, rateLimit } from './middleware/auth.ts';
@@ -30,6 +31,11 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   app.onError((err, c) => errorResponse(c, err, log));
   app.notFound((c) => c.json({ error: `No route ${c.req.method} ${new URL(c.req.url).pathname}; see /v1/openapi.json.`, code: 'not_found' }, 404));
 
+  // Every answer names its request, so a user's report can be matched to the logs.
+  app.use('*', async (c, next) => {
+    c.header('CallingBox-Request-Id', newId('req'));
+    await next();
+  });
   app.use(
     '/v1/*',
     bodyLimit({

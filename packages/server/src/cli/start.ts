@@ -19,6 +19,7 @@ export async function runStart(config: Config): Promise<number> {
     if (fs.demo) say(`  Demo number ${fs.demo.e164} answers with the inbound agent "Front desk" (${fs.demo.agentId}).`);
     say('');
   }
+  if (platform.sipPort !== null) say(`SIP on udp/tcp ${config.sipHost}:${platform.sipPort}`);
   say(`Listening on ${platform.url}  (API /v1, OpenAPI /v1/openapi.json, health /v1/health)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();

@@ -17,6 +17,10 @@ const EnvSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   CALLINGBOX_TIMEZONE: z.string().default('UTC'),
   CALLINGBOX_SIP_PORT: port.default(5060),
+  CALLINGBOX_SIP_HOST: z.string().default('0.0.0.0'),
+  CALLINGBOX_SIP_PUBLIC_IP: z.string().optional(),
+  CALLINGBOX_SANDBOX_ALLOWED_CIDRS: z.string().default(''),
+  CALLINGBOX_MAX_CONCURRENT_CALLS: z.coerce.number().int().positive().default(100),
   CALLINGBOX_RTP_PORTS: z
     .string()
     .regex(/^\d+-\d+$/, 'must look like 10000-20000')
@@ -43,6 +47,10 @@ export interface Config {
   databasePoolSize: number;
   defaultTimezone: string;
   sipPort: number;
+  sipHost: string;
+  sipPublicIp: string | undefined;
+  sandboxAllowedCidrs: string[];
+  maxConcurrentCalls: number;
   rtpPorts: { min: number; max: number };
   rateLimit: { perSecond: number; burst: number };
   rateMilliCentsPerMinute: number;
@@ -79,6 +87,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databasePoolSize: e.DATABASE_POOL_SIZE,
     defaultTimezone: e.CALLINGBOX_TIMEZONE,
     sipPort: e.CALLINGBOX_SIP_PORT,
+    sipHost: e.CALLINGBOX_SIP_HOST,
+    sipPublicIp: e.CALLINGBOX_SIP_PUBLIC_IP,
+    sandboxAllowedCidrs: e.CALLINGBOX_SANDBOX_ALLOWED_CIDRS.split(',').map((s) => s.trim()).filter(Boolean),
+    maxConcurrentCalls: e.CALLINGBOX_MAX_CONCURRENT_CALLS,
     rtpPorts: { min: rtpMin, max: rtpMax },
     rateLimit: { perSecond: e.CALLINGBOX_RATE_LIMIT_PER_SECOND, burst: e.CALLINGBOX_RATE_LIMIT_BURST },
     rateMilliCentsPerMinute: e.CALLINGBOX_RATE_MILLI_CENTS_PER_MINUTE,

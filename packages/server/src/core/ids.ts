@@ -1,7 +1,7 @@
 import { monotonicFactory } from 'ulid';
 
 /** Resource id prefixes of `api.md` → Conventions. */
-export type IdPrefix = 'org' | 'key' | 'ag' | 'pn' | 'call' | 'cev' | 'we' | 'wd' | 'trk' | 'wda';
+export type IdPrefix = 'org' | 'key' | 'ag' | 'pn' | 'call' | 'cev' | 'we' | 'wd' | 'trk' | 'req';
 
 // monotonicFactory keeps ids sorted within one millisecond (plain ulid() does not).
 const nextUlid = monotonicFactory();

@@ -28,7 +28,8 @@ export const jsonBody: MiddlewareHandler<ApiEnv> = async (c, next) => {
   headers.set('content-type', 'application/json');
   c.req.raw = new Request(c.req.raw.url, { method, headers });
   // Hono's json() parses its cached text; an empty body reads as `{}`.
-  c.req.bodyCache = { text: Promise.resolve(text.trim() === '' ? '{}' : text) };
+  // (hono types the cache as values; at run time it holds promises)
+  c.req.bodyCache = { text: Promise.resolve(text.trim() === '' ? '{}' : text) as unknown as string };
   c.set('rawBody', text);
   return next();
 };

@@ -1,0 +1,95 @@
+import { BlockList, isIP } from 'node:net';
+import type { AgentsTable, NumbersTable, SipTrunksTable } from '../store/schema.ts';
+import type { Store } from '../store/store.ts';
+
+/** Where an inbound call comes from, as the carrier adapter saw it. */
+export interface InboundRequest {
+  /** The dialled number, already normalised to E.164 when it is one. */
+  dialledNumber: string;
+  callerNumber: string;
+  /** The signalling peer's IP address. */
+  sourceAddress: string;
+  /** The path it arrived on; Twilio numbers answer only Twilio webhooks. */
+  via: 'sip' | 'twilio' | 'web';
+}
+
+export type InboundDecision =
+  | { kind: 'reject'; status: 403 | 404 | 480 | 503; reason: string; retryAfterS?: number }
+  /** A trunk with credentials and a source outside its addresses: the carrier must pass a digest challenge. */
+  | { kind: 'challenge'; trunk: SipTrunksTable; number: NumbersTable }
+  | { kind: 'accept'; number: NumbersTable; agent: AgentsTable };
+
+export interface RoutingPolicy {
+  /** `CALLINGBOX_SANDBOX_ALLOWED_CIDRS` beyond loopback. */
+  sandboxAllowed: string[];
+  maxConcurrentCalls: number;
+  activeCalls: () => number;
+}
+
+/** Seconds a carrier should wait before retrying when we are at capacity. */
+const CAPACITY_RETRY_AFTER_S = 5;
+
+/** Builds a BlockList of CIDRs or single addresses (both families). */
+export function addressList(entries: string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [addr, bits] = entry.split('/');
+    const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
+    if (!isIP(addr ?? '')) continue;
+    if (bits === undefined) list.addAddress(addr!, family);
+    else list.addSubnet(addr!, Number(bits), family);
+  }
+  return list;
+}
+
+const LOOPBACK = addressList(['127.0.0.0/8', '::1']);
+
+function matches(list: BlockList, address: string): boolean {
+  const plain = address.replace(/^::ffff:/, '');
+  const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
+  return isIP(plain) !== 0 && list.check(plain, family);
+}
+
+/**
+ * Inbound routing (calls.md → Inbound routing): the dialled number must be active and answered by
+ * a live inbound agent, and the source must be allowed for the number's carrier. Read from the
+ * database on every call: attach/detach takes effect for the very next INVITE (no route cache).
+ */
+export async function routeInbound(store: Store, req: InboundRequest, policy: RoutingPolicy): Promise<InboundDecision> {
+  const number = await store.numbers.findActiveByE164(req.dialledNumber);
+  if (!number) return { kind: 'reject', status: 404, reason: `no active number ${req.dialledNumber}` };
+
+  if (number.carrier === 'sandbox' && req.via === 'sip') {
+    if (!matches(LOOPBACK, req.sourceAddress) && !matches(addressList(policy.sandboxAllowed), req.sourceAddress)) {
+      return { kind: 'reject', status: 403, reason: `source ${req.sourceAddress} may not call sandbox numbers (CALLINGBOX_SANDBOX_ALLOWED_CIDRS)` };
+    }
+  } else if (number.carrier === 'sip') {
+    if (req.via !== 'sip') return { kind: 'reject', status: 403, reason: 'a SIP-trunk number is reached over SIP only' };
+    const trunk = await store.sipTrunks.get(number.org_id, number.sip_trunk_id!).catch(() => null);
+    if (!trunk) return { kind: 'reject', status: 403, reason: 'the number\'s SIP trunk is gone' };
+    if (!matches(addressList(trunk.inbound_addresses), req.sourceAddress)) {
+      if (trunk.auth_username && trunk.auth_password) return { kind: 'challenge', trunk, number };
+      return { kind: 'reject', status: 403, reason: `source ${req.sourceAddress} is not in trunk ${trunk.id}'s inbound_addresses` };
+    }
+  } else if (number.carrier === 'twilio' && req.via !== 'twilio') {
+    return { kind: 'reject', status: 403, reason: 'a Twilio number is reached through Twilio webhooks only' };
+  }
+
+  const link = (await store.agents.linksOf([number.id])).find((l) => l.direction === 'inbound');
+  const agent = link ? await store.agents.get(number.org_id, link.agent_id) : null;
+  if (!agent || agent.archived_at) return { kind: 'reject', status: 480, reason: `number ${number.e164} has no inbound agent` };
+
+  if (policy.activeCalls() >= policy.maxConcurrentCalls) {
+    return { kind: 'reject', status: 503, reason: `at capacity (${policy.maxConcurrentCalls} calls)`, retryAfterS: CAPACITY_RETRY_AFTER_S };
+  }
+  return { kind: 'accept', number, agent };
+}
+
+/** Accepts a call that passed a digest challenge: the same checks, minus the source address. */
+export async function routeAuthenticated(store: Store, number: NumbersTable, policy: RoutingPolicy): Promise<InboundDecision> {
+  const link = (await store.agents.linksOf([number.id])).find((l) => l.direction === 'inbound');
+  const agent = link ? await store.agents.get(number.org_id, link.agent_id) : null;
+  if (!agent || agent.archived_at) return { kind: 'reject', status: 480, reason: `number ${number.e164} has no inbound agent` };
+  if (policy.activeCalls() >= policy.maxConcurrentCalls) return { kind: 'reject', status: 503, reason: 'at capacity', retryAfterS: CAPACITY_RETRY_AFTER_S };
+  return { kind: 'accept', number, agent };
+}

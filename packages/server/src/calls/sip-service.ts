@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Clock } from '../core/clock.ts';
+import { decodeWav } from '../core/audio/wav.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Config } from '../config/config.ts';
+import type { Store } from '../store/store.ts';
+import { SipUserAgent } from '../telephony/sip/user-agent.ts';
+import { createSipInviteRouter } from './sip-inbound.ts';
+
+const GREETING_WAV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/standin-greeting.wav');
+
+/** The SIP side of the platform: the user agent bound to `CALLINGBOX_SIP_PORT`, routing into calls. */
+export interface SipService {
+  port: number;
+  activeCalls(): number;
+  close(): Promise<void>;
+}
+
+export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger }): Promise<SipService> {
+  const live = new Set<string>();
+  const workerId = `${os.hostname()}:${process.pid}`;
+  const route = createSipInviteRouter({
+    store: d.store, clock: d.clock, config: d.config, workerId, live,
+    greeting: decodeWav(fs.readFileSync(GREETING_WAV)),
+    policy: { sandboxAllowed: d.config.sandboxAllowedCidrs, maxConcurrentCalls: d.config.maxConcurrentCalls, activeCalls: () => live.size },
+    log: d.log,
+  });
+  const ua = await SipUserAgent.start({
+    host: d.config.sipHost,
+    port: d.config.sipPort,
+    ...(d.config.sipPublicIp ? { publicHost: d.config.sipPublicIp } : {}),
+    rtpPorts: { minPort: d.config.rtpPorts.min, maxPort: d.config.rtpPorts.max },
+    clock: d.clock,
+    route,
+    log: (event, fields) => d.log.debug(fields, event),
+  });
+  return { port: ua.port, activeCalls: () => live.size, close: () => ua.close() };
+}
