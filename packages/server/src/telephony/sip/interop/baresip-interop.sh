@@ -2,7 +2,8 @@
 # Interoperability run: CallingBox's SIP user agent (interop/echo-server.ts) against baresip, a real
 # softphone from Debian, in a private loopback-only network namespace (needs root, baresip, sox and
 # /work/shared/sip-lab or SIP_LAB=...). Scenarios: caller hangs up after DTMF (UDP), agent hangs up,
-# rejection with 480, a call over TCP. Prints PASS/FAIL per scenario; exits non-zero on any failure.
+# rejection with 480, a call over TCP, and an outbound call from our UA to baresip (auto-answer).
+# Prints PASS/FAIL per scenario; exits non-zero on any failure.
 # usage: sudo packages/server/src/telephony/sip/interop/baresip-interop.sh
 set -uo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -45,6 +46,17 @@ NAME=tcp; server; phone
 ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070;transport=tcp' wait:CALL_ESTABLISHED sleep:2 dtmf:5 sleep:1 cmd:hangup wait:CALL_CLOSED cmd:quit
 finish
 check \"grep -q '\\\"digits\\\":\\\"5\\\"' \$OUT/\$NAME-server.log && grep -q '\\\"transport\\\":\\\"tcp\\\"' \$OUT/\$NAME-server.log\" 'call over TCP with DTMF'
+
+NAME=outbound
+( cd \"\$LAB\" && ./baresip-call.sh --sine 440 --seconds 12 --rec \"\$OUT/\$NAME-rec\" > \"\$OUT/\$NAME-baresip.log\" 2>&1 ) & BP=\$!
+sleep 1.5
+node --import tsx packages/server/src/telephony/sip/interop/dial.ts --to sip:+15557654321@127.0.0.1:5080 --seconds 4 --dtmf 1# > \"\$OUT/\$NAME-dialer.log\" 2>&1
+kill \$BP 2>/dev/null; wait \$BP 2>/dev/null
+check \"grep -qE 'zeroCrossingsPerS.:4[2-5][0-9]' \$OUT/\$NAME-dialer.log\" 'our outbound call heard the 440 Hz tone of baresip'
+check \"grep -q 'received event: .#. (end=1)' \$OUT/\$NAME-baresip.log\" 'baresip received our RFC 4733 DTMF'
+check \"grep -q sip.bye_answered \$OUT/\$NAME-dialer.log\" 'baresip answered our BYE'
+DEC=\$(ls \$OUT/\$NAME-rec/*-dec.wav 2>/dev/null | head -1)
+check \"[ -n '\$DEC' ] && sox '\$DEC' -n trim 0.3 0.5 stat 2>&1 | awk '/Rough/ {exit !(\\\$3 > 600 && \\\$3 < 720)}'\" 'baresip heard our 660 Hz tone'
 
 echo \"interop: \$fails failure(s)\"
 exit \$fails
