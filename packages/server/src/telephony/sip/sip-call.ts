@@ -102,6 +102,12 @@ export class SipCall implements MediaTransport {
     this.finish({ cause: 'caller_hangup', by: 'caller' });
   }
 
+  /** A digit that arrived by SIP INFO instead of RTP. */
+  injectDtmf(digit: string, durationMs: number): void {
+    if (this.ended.aborted) return;
+    this.eventQueue.push({ type: 'dtmf', digit, durationMs, atMs: this.o.clock.now() - this.startedAtMs });
+  }
+
   /** Applies a re-INVITE's negotiated media: new address, hold or resume. */
   updateMedia(media: NegotiatedMedia): void {
     if (this.ended.aborted) return;

@@ -11,6 +11,7 @@ import type { RtpPortRange } from '../rtp/port-allocator.ts';
 import { type Dialog, buildInDialogRequest, buildResponse, newBranch, nextHopOf } from './dialog.ts';
 import { parseNameAddr, parseSipUri, parseVia } from './header-values.ts';
 import { InboundCall } from './inbound-call.ts';
+import { dtmfFromInfo } from './info-dtmf.ts';
 import { OutboundCall, type OutboundCallOptions, type OutboundResult } from './outbound-call.ts';
 import type { DialogHandler, UaContext } from './ua-context.ts';
 import type { InviteRouter } from './invite-router.ts';
@@ -36,7 +37,9 @@ export interface SipUserAgentOptions {
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO';
+/** Extensions we implement; an INVITE that `Require`s anything else gets 420 (RFC 3261 §8.2.2.3). */
+const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([]);
 const SERVER = 'CallingBox';
 /** How long `close()` waits for BYEs in flight to be answered before closing the sockets. */
 const CLOSE_GRACE_MS = 2_000;
@@ -170,6 +173,15 @@ export class SipUserAgent {
           const call = this.dialogOf(m);
           return call ? call.onBye(m, from) : buildResponse(m, 481, { source: from });
         });
+      case 'INFO':
+        return this.nonInvite(m, from, txKey, () => {
+          const call = this.dialogOf(m);
+          if (!call) return buildResponse(m, 481, { source: from });
+          const d = dtmfFromInfo(m);
+          if (d) call.sipCall?.injectDtmf(d.digit, d.durationMs);
+          // RFC 6086 §4.2.2: an INFO we cannot use is refused, the dialog goes on
+          return buildResponse(m, d || m.body.length === 0 ? 200 : 415, { source: from });
+        });
       case 'OPTIONS':
         return this.nonInvite(m, from, txKey, () =>
           buildResponse(m, 200, { source: from, extra: [...this.ctx.commonHeaders, { name: 'accept', value: 'application/sdp' }, { name: 'supported', value: '' }].filter((h) => h.value !== '') }),
@@ -188,6 +200,8 @@ export class SipUserAgent {
       if (!call) return this.send(buildResponse(m, 481, { source: from }), from);
       return call.onReinvite(m, from);
     }
+    const unsupported = getHeaderValues(m, 'require').filter((x) => !SUPPORTED_EXTENSIONS.has(x.toLowerCase()));
+    if (unsupported.length > 0) return this.send(buildResponse(m, 420, { source: from, extra: [{ name: 'unsupported', value: unsupported.join(', ') }] }), from);
     if (this.closing.signal.aborted) return this.send(buildResponse(m, 503, { source: from, extra: [{ name: 'retry-after', value: '5' }] }), from);
     const call = new InboundCall(this.ctx, m, from);
     this.transactions.set(txKey, call);
