@@ -146,6 +146,7 @@ class AgentsAndNumbersTest(LiveTestCase):
         with self.assertRaises(callingbox.NotFoundError) as ctx:
             c.agents.retrieve("ag_01NOSUCHAGENT00000000000000")
         self.assertEqual(ctx.exception.code, "not_found")
+        self.assertTrue(ctx.exception.request_id.startswith("req_"), ctx.exception.request_id)  # CallingBox-Request-Id
         with self.assertRaises(callingbox.BadRequestError) as ctx:
             c.agents.create(name="", type="inbound")
         self.assertEqual((ctx.exception.code, ctx.exception.param), ("invalid_request", "name"))
