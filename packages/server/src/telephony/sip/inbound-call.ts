@@ -14,7 +14,7 @@ import type { RouteDecision } from './invite-router.ts';
 import { numbersOf } from './invite-router.ts';
 import { type SipHeader, type SipRequest, type SipResponse, getHeader, getHeaderValues } from './message.ts';
 import { type Sdp, parseSdp, serializeSdp } from './sdp.ts';
-import { answerOffer } from './sdp-answer.ts';
+import { type NegotiatedMedia, answerOffer, createOffer, readAnswer } from './sdp-answer.ts';
 import { SipCall } from './sip-call.ts';
 import type { SipFlow } from './sip-socket.ts';
 import type { DialogHandler, UaContext } from './ua-context.ts';
@@ -26,6 +26,7 @@ export class InboundCall implements DialogHandler {
   readonly localTag = newTag();
   private lastResponse: SipResponse | undefined;
   private lastReinvite: SipResponse | undefined;
+  private ackWaiter: ((ack: SipRequest | undefined) => void) | undefined;
   private finalSent = false;
   private pendingAck: AbortController | undefined;
   private readonly cancelled = new AbortController();
@@ -66,30 +67,54 @@ export class InboundCall implements DialogHandler {
       return this.reject(decision.reject, decision.retryAfterS, decision.challenge);
     }
     const ctype = (getHeader(this.invite, 'content-type') ?? '').split(';')[0]?.trim().toLowerCase();
+    // An INVITE without a body is a late offer: we offer in the 200, the answer comes in the ACK (RFC 3261 §13.2.1)
+    const lateOffer = this.invite.body.length === 0;
     const offer = ctype === SDP_TYPE ? parseSdp(this.invite.body.toString('utf8')) : undefined;
-    if (!offer?.ok) return this.reject(488);
+    if (!lateOffer && !offer?.ok) return this.reject(488);
     try {
       this.rtpSocket = await bindRtpSocket(this.ctx.rtpRange);
     } catch (e) {
       this.ctx.log('sip.rtp_bind_failed', { callId, error: String(e) });
       return this.reject(503, 5);
     }
-    const ans = answerOffer(offer.value, { address: this.ctx.publicHost, rtpPort: this.rtpSocket.address().port, sessionId: this.sessionId, sessionVersion: this.sessionVersion });
+    const local = { address: this.ctx.publicHost, rtpPort: this.rtpSocket.address().port, sessionId: this.sessionId, sessionVersion: this.sessionVersion };
+    let media: NegotiatedMedia | undefined;
+    if (offer?.ok) {
+      const ans = answerOffer(offer.value, local);
+      if (ans.ok) [media, this.localSdp] = [ans.media, ans.answer];
+    } else this.localSdp = createOffer(local);
     const dialog = dialogFromInvite(this.invite, this.localTag);
-    if (!ans.ok || !dialog || this.cancelled.signal.aborted) {
+    if (!this.localSdp || !dialog || this.cancelled.signal.aborted) {
       this.closeRtp();
       if (this.cancelled.signal.aborted) return;
-      return this.reject(ans.ok ? 400 : 488);
+      return this.reject(this.localSdp ? 400 : 488);
     }
     this.dialog = dialog;
-    this.localSdp = ans.answer;
     this.ctx.registerDialog(this.dialogKey, this);
     this.respond(buildResponse(this.invite, 180, { toTag: this.localTag, source: this.flow, copyRecordRoute: true, extra: [this.contact()] }));
-
+    this.finalSent = true;
+    const acked = new Promise<SipRequest | undefined>((resolve) => (this.ackWaiter = resolve));
+    this.sendUntilAcked(this.okWithSdp(this.invite), () => {
+      this.ctx.log('sip.ack_timeout', { callId });
+      this.ackWaiter?.(undefined);
+      if (this.call) void this.call.hangup({ cause: 'transport_error', by: 'system' });
+      else void this.ctx.sendBye(dialog, this.flow);
+    });
+    if (!media) {
+      const ack = await acked;
+      const answer = ack ? parseSdp(ack.body.toString('utf8')) : undefined;
+      media = answer?.ok ? readAnswer(answer.value) : undefined;
+      if (!media) {
+        if (ack) void this.ctx.sendBye(dialog, this.flow); // no usable answer in the ACK: end the dialog
+        this.ctx.unregisterDialog(this.dialogKey);
+        this.closeRtp();
+        return;
+      }
+    }
     const call = new SipCall({
       metadata: { carrierCallId: callId, carrier: 'sip', dialledNumber, callerNumber, remote: { address: this.flow.address, port: this.flow.port, transport: this.flow.transport } },
       rtpSocket: this.rtpSocket,
-      media: ans.media,
+      media,
       clock: this.ctx.clock,
       sendBye: () => this.ctx.sendBye(dialog, this.flow),
       ...(this.ctx.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: this.ctx.rtpTimeoutMs } : {}),
@@ -97,12 +122,7 @@ export class InboundCall implements DialogHandler {
     });
     this.call = call;
     call.ended.addEventListener('abort', () => this.onEnded(), { once: true });
-    this.finalSent = true;
-    this.sendUntilAcked(this.okWithSdp(this.invite), () => {
-      this.ctx.log('sip.ack_timeout', { callId });
-      void call.hangup({ cause: 'transport_error', by: 'system' });
-    });
-    this.ctx.log('sip.answered', { callId, dialledNumber, callerNumber, codec: ans.media.encoding });
+    this.ctx.log('sip.answered', { callId, dialledNumber, callerNumber, codec: media.encoding, lateOffer });
     try {
       await decision.accept(call);
     } catch (e) {
@@ -127,14 +147,17 @@ export class InboundCall implements DialogHandler {
   }
 
   /** ACK for our final response (2xx in the dialog, or non-2xx in the transaction). */
-  onAck(): void {
+  onAck(ack: SipRequest): void {
     this.pendingAck?.abort();
     this.pendingAck = undefined;
+    this.ackWaiter?.(ack);
+    this.ackWaiter = undefined;
   }
 
   /** BYE inside the dialog: 200 and the call ends, `ended_by: caller`. */
   onBye(bye: SipRequest, flow: SipFlow): SipResponse {
     this.pendingAck?.abort();
+    this.ackWaiter?.(undefined); // a BYE before the ACK of a late offer: the call never starts
     this.call?.remoteHangup();
     return buildResponse(bye, 200, { source: flow, extra: this.ctx.commonHeaders });
   }

@@ -40,7 +40,7 @@ export interface UaContext {
 /** What the user agent calls when a request arrives inside a dialog. */
 export interface DialogHandler {
   /** ACK for our 2xx (inbound) — absent for outbound calls, which send ACKs. */
-  onAck(): void;
+  onAck(ack: SipRequest): void;
   onBye(bye: SipRequest, flow: SipFlow): SipResponse;
   onReinvite(req: SipRequest, flow: SipFlow): void;
   /** The media session once the call is answered. */

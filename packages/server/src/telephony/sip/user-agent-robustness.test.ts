@@ -118,9 +118,26 @@ describe('SipUserAgent robustness', () => {
     await c.response('boom', 500);
   });
 
-  it('an INVITE without SDP gets 488 (late offer is not supported yet)', async () => {
-    const { c } = await setup(() => Promise.resolve({ accept: () => {} }));
+  it('an INVITE without SDP (late offer) gets our offer in the 200 and the call starts with the answer in the ACK', async () => {
+    const calls: MediaTransport[] = [];
+    const { c } = await setup(() => Promise.resolve({ accept: (call: MediaTransport) => void calls.push(call) }));
     c.sendRaw(c.request('INVITE', { callId: 'late', cseq: 1 }));
-    await c.response('late', 488);
+    const ok = await c.response('late', 200);
+    expect(ok.body.toString()).toContain('m=audio');
+    expect(calls).toEqual([]);
+    const answer = offerSdp(40000, { formats: '8 101' }).replace('a=rtpmap:0 PCMU/8000\r\n', '');
+    c.sendRaw(c.request('ACK', { callId: 'late', cseq: 1, toTag: toTagOf(ok), body: answer }));
+    const call = await waitFor(() => calls[0], 3000, 'call after ACK');
+    expect(call.metadata.carrierCallId).toBe('late');
+  });
+
+  it('a late offer whose ACK carries no usable answer is ended with BYE', async () => {
+    const calls: MediaTransport[] = [];
+    const { c } = await setup(() => Promise.resolve({ accept: (call: MediaTransport) => void calls.push(call) }));
+    c.sendRaw(c.request('INVITE', { callId: 'late2', cseq: 1 }));
+    const ok = await c.response('late2', 200);
+    c.sendRaw(c.request('ACK', { callId: 'late2', cseq: 1, toTag: toTagOf(ok) }));
+    await c.requestFromServer('late2', 'BYE');
+    expect(calls).toEqual([]);
   });
 });

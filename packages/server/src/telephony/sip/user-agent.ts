@@ -215,7 +215,7 @@ export class SipUserAgent {
 
   private onAck(m: SipRequest, txKey: string): void {
     // ACK of a non-2xx matches the INVITE transaction; ACK of a 2xx is its own request in the dialog
-    (this.transactions.get(txKey) ?? this.dialogOf(m))?.onAck();
+    (this.transactions.get(txKey) ?? this.dialogOf(m))?.onAck(m);
   }
 
   private nonInvite(m: SipRequest, from: SipFlow, txKey: string, handle: () => SipResponse): void {
