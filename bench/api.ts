@@ -191,6 +191,9 @@ async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Pr
     CALLINGBOX_RATE_LIMIT_BURST: '1000000',
     PORT: '0',
     HOST: '127.0.0.1',
+    // The server also starts its SIP user agent: a free port, loopback only (5060 may be taken).
+    CALLINGBOX_SIP_PORT: '0',
+    CALLINGBOX_SIP_HOST: '127.0.0.1',
     BENCH_CALLS: String(CALLS),
   };
   delete env.DATABASE_URL;
@@ -243,11 +246,13 @@ async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Pr
     await server.stop();
   }
   say(`diagnosing the list request (server stopped)…`);
-  const diagnose = await runScript('api-diagnose.ts', env, [seed.orgId, seed.agentIds[0]!, creds.api_key, seed.callId]);
+  // The load numbers are in hand: a failing diagnosis is reported, not fatal.
+  const failed = (what: string) => (e: unknown): string => `${what} failed: ${(e as Error).message.split('\n').slice(0, 12).join('\n')}`;
+  const diagnose = await runScript('api-diagnose.ts', env, [seed.orgId, seed.agentIds[0]!, creds.api_key, seed.callId]).catch(failed('api-diagnose.ts'));
   let profile: string | null = null;
   if (args.profile) {
     say(`profiling the status list (server in bench/api-profile.ts)…`);
-    profile = await runScript('api-profile.ts', env, ['/v1/calls?limit=50&status=completed', creds.api_key, String(CONNECTIONS), String(DURATION_S)]);
+    profile = await runScript('api-profile.ts', env, ['/v1/calls?limit=50&status=completed', creds.api_key, String(CONNECTIONS), String(DURATION_S)]).catch(failed('api-profile.ts'));
   }
   return { rows, sweep, seed, diagnose, profile, seedWallMs };
 }
