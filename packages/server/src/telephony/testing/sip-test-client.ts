@@ -34,6 +34,8 @@ export function offerSdp(rtpPort: number, opts: { formats?: string; extra?: stri
 
 export class SipTestClient {
   readonly received: SipMessage[] = [];
+  /** Called for every request the server sends (e.g. to answer BYE at once). */
+  onRequest: ((req: SipRequest) => void) | undefined;
   private udp: dgram.Socket | undefined;
   private tcp: net.Socket | undefined;
   readonly localPort: number;
@@ -49,16 +51,21 @@ export class SipTestClient {
       this.localPort = sock.localPort ?? 0;
       const framer = new SipStreamFramer();
       sock.on('data', (d) => {
-        for (const i of framer.push(d)) if (i.ok && typeof i.value !== 'string') this.received.push(i.value);
+        for (const i of framer.push(d)) if (i.ok && typeof i.value !== 'string') this.receive(i.value);
       });
     } else {
       this.udp = sock;
       this.localPort = sock.address().port;
       sock.on('message', (d) => {
         const r = parseSipMessage(d);
-        if (r.ok) this.received.push(r.value);
+        if (r.ok) this.receive(r.value);
       });
     }
+  }
+
+  private receive(m: SipMessage): void {
+    this.received.push(m);
+    if (m.kind === 'request') this.onRequest?.(m);
   }
 
   /** Opens a client towards a server on 127.0.0.1. */
