@@ -1,0 +1,75 @@
+import { Agent, request } from 'undici';
+import { isAbortError } from '../core/errors.ts';
+import { guardedLookup, isPrivateAddress, PrivateAddressError } from './ssrf-guard.ts';
+
+/** The outcome of one POST to a user-supplied URL. */
+export interface SendResult {
+  ok: boolean;
+  status: number | null;
+  durationMs: number;
+  error: string | null;
+  /** The first bytes of the answer (tools feed it to the model; deliveries keep an excerpt). */
+  body: string;
+}
+
+export interface HttpSenderOptions {
+  allowPrivate: boolean;
+  timeoutMs: number;
+  /** Largest answer read; the rest is dropped (calls.md: a tool answer is at most 64 KiB). */
+  maxResponseBytes: number;
+  now: () => number;
+}
+
+/**
+ * POSTs JSON to user-supplied URLs through one keep-alive pool, with the SSRF guard in the
+ * connection's DNS lookup, no redirects followed (a 3xx is a failure), and a hard time limit.
+ */
+export class HttpSender {
+  private readonly agent: Agent;
+
+  constructor(private readonly o: HttpSenderOptions) {
+    this.agent = new Agent({ connect: { timeout: o.timeoutMs, lookup: guardedLookup(o.allowPrivate) }, keepAliveTimeout: 4000, connections: 32 });
+  }
+
+  async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<SendResult> {
+    const started = this.o.now();
+    const elapsed = (): number => this.o.now() - started;
+    // A literal IP never reaches the lookup: check it here.
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    if (!this.o.allowPrivate && host !== '' && /^[\d.]+$|:/.test(host) && isPrivateAddress(host)) {
+      return { ok: false, status: null, durationMs: 0, error: new PrivateAddressError(host, host).message, body: '' };
+    }
+    const timeout = AbortSignal.timeout(this.o.timeoutMs);
+    try {
+      const res = await request(url, {
+        method: 'POST', body, dispatcher: this.agent, headers: { 'content-type': 'application/json', ...headers },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headersTimeout: this.o.timeoutMs, bodyTimeout: this.o.timeoutMs,
+      });
+      const text = await readCapped(res.body, this.o.maxResponseBytes);
+      const ok = res.statusCode >= 200 && res.statusCode < 300;
+      return { ok, status: res.statusCode, durationMs: elapsed(), error: ok ? null : `HTTP ${res.statusCode}`, body: text };
+    } catch (e) {
+      const err = e as Error & { code?: string; cause?: Error & { code?: string } };
+      const message = isAbortError(e) || timeout.aborted ? `timeout after ${this.o.timeoutMs} ms` : (err.cause?.message ?? err.message);
+      return { ok: false, status: null, durationMs: elapsed(), error: message, body: '' };
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+async function readCapped(body: AsyncIterable<Buffer> & { destroy?: () => void }, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size >= max) {
+      body.destroy?.();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
+}
