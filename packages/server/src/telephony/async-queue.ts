@@ -1,12 +1,17 @@
 /**
- * An unbounded single-consumer queue that is an `AsyncIterable`: producers `push()`, the consumer
- * iterates; `close()` ends the iteration after the queued items are delivered. Used for
- * `fromCaller` and `events` of a media session.
+ * A single-consumer queue that is an `AsyncIterable`: producers `push()`, the consumer iterates;
+ * `close()` ends the iteration after the queued items are delivered. Used for `fromCaller` and
+ * `events` of a media session. With `maxItems`, a consumer that stops reading loses the oldest
+ * items instead of growing memory for the rest of the call.
  */
 export class AsyncQueue<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
   private waiter: ((r: IteratorResult<T>) => void) | undefined;
   private closed = false;
+  /** Items dropped because the consumer fell more than `maxItems` behind. */
+  dropped = 0;
+
+  constructor(private readonly maxItems = Number.POSITIVE_INFINITY) {}
 
   /** Adds an item; ignored after `close()`. */
   push(item: T): void {
@@ -15,7 +20,13 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
     if (w) {
       this.waiter = undefined;
       w({ value: item, done: false });
-    } else this.items.push(item);
+    } else {
+      this.items.push(item);
+      if (this.items.length > this.maxItems) {
+        this.items.shift();
+        this.dropped++;
+      }
+    }
   }
 
   /** Ends the iteration once the items already queued are consumed. Idempotent. */

@@ -27,6 +27,8 @@ const RTP_TIMEOUT_CHECK_MS = 1_000;
 const PACKET_MS = 20;
 /** Gaps up to this many packets (500 ms: a long DTMF event) are filled with silence so the caller timeline stays continuous. */
 const MAX_CONCEALED_PACKETS = 25;
+/** Caller frames kept for a consumer that is not reading (10 s): older ones are dropped, memory stays bounded. */
+const MAX_BUFFERED_FRAMES = 500;
 /** Silence between two DTMF digits sent back to back (two packet intervals). */
 const INTER_DIGIT_GAP_TICKS = 2;
 
@@ -61,7 +63,7 @@ export interface RtpStats {
 
 export class RtpSession {
   /** Caller audio, 20 ms frames at 8 kHz; ends when the session closes. */
-  readonly fromCaller = new AsyncQueue<AudioFrame>();
+  readonly fromCaller = new AsyncQueue<AudioFrame>(MAX_BUFFERED_FRAMES);
   readonly stats: RtpStats = { packetsSent: 0, packetsReceived: 0, packetsLost: 0, packetsIgnored: 0 };
   private readonly o: RtpSessionOptions;
   private readonly startedAtMs: number;
