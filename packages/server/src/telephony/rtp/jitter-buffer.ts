@@ -15,6 +15,7 @@ export interface JitterOutput {
 /** Default depth: three 20 ms packets = 60 ms of reordering tolerance, a common small fixed buffer. */
 export const DEFAULT_JITTER_DEPTH = 3;
 
+/** Reorders received RTP packets within a fixed depth. */
 export class JitterBuffer {
   private readonly held: RtpPacket[] = [];
   private lastReleased: number | undefined;

@@ -25,6 +25,7 @@ export interface OutgoingFrame {
   readonly talkspurtStart: boolean;
 }
 
+/** Queued outgoing audio segments and the accounting of what was sent. */
 export class PlayoutQueue {
   private readonly segments: Segment[] = [];
   private inTalkspurt = false;

@@ -61,6 +61,7 @@ export interface RtpStats {
   packetsIgnored: number;
 }
 
+/** The RTP media of one call: receive, send, DTMF, timeout. Owned by `SipCall`. */
 export class RtpSession {
   /** Caller audio, 20 ms frames at 8 kHz; ends when the session closes. */
   readonly fromCaller = new AsyncQueue<AudioFrame>(MAX_BUFFERED_FRAMES);

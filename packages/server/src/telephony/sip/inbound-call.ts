@@ -22,6 +22,7 @@ import { retransmit } from './timers.ts';
 
 const SDP_TYPE = 'application/sdp';
 
+/** One inbound INVITE transaction and, once answered, its dialog. Created by `SipUserAgent` per new INVITE. */
 export class InboundCall implements DialogHandler {
   readonly localTag = newTag();
   private lastResponse: SipResponse | undefined;
@@ -244,7 +245,7 @@ export class InboundCall implements DialogHandler {
     this.rtpSocket = undefined;
   }
 
-  /** The call, once answered (tests). */
+  /** The media session, once answered. */
   get sipCall(): SipCall | undefined {
     return this.call;
   }

@@ -28,6 +28,7 @@ export interface SipResponse {
   readonly body: Buffer;
 }
 
+/** A request or a response. */
 export type SipMessage = SipRequest | SipResponse;
 
 /** RFC 3261 §7.3.3 compact forms, plus the common extension ones (RFC 3515, 3841, 4028). */

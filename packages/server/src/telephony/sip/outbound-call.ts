@@ -45,6 +45,7 @@ export type OutboundResult =
 const DEFAULT_RING_TIMEOUT_MS = 30_000;
 const SDP_TYPE = 'application/sdp';
 
+/** One outbound INVITE transaction and, once answered, its dialog. Created by `SipUserAgent.call()`. */
 export class OutboundCall implements DialogHandler {
   private readonly callId = `${randomBytes(10).toString('hex')}@callingbox`;
   private readonly fromTag = newTag();

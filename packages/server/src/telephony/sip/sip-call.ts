@@ -33,6 +33,7 @@ export interface SipCallOptions {
 
 const canSend = (m: NegotiatedMedia): boolean => m.direction === 'sendrecv' || m.direction === 'sendonly';
 
+/** The `MediaTransport` of one SIP call (inbound or outbound). */
 export class SipCall implements MediaTransport {
   readonly metadata: CallMetadata;
   readonly fromCaller: AsyncIterable<AudioFrame>;

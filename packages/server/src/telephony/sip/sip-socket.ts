@@ -32,6 +32,7 @@ const TCP_IDLE_MS = 5 * 60_000;
 
 const key = (address: string, port: number): string => `${address}|${port}`;
 
+/** The UDP socket and TCP server of one SIP port, with the open TCP connections. */
 export class SipSocket {
   private readonly connections = new Map<string, net.Socket>();
   private constructor(

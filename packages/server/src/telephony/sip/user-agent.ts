@@ -44,6 +44,7 @@ const SERVER = 'CallingBox';
 /** How long `close()` waits for BYEs in flight to be answered before closing the sockets. */
 const CLOSE_GRACE_MS = 2_000;
 
+/** A SIP user agent on one UDP+TCP port: answers INVITEs through the injected router and places calls (`call()`). */
 export class SipUserAgent {
   private readonly transactions = new Map<string, InboundCall>();
   private readonly dialogs = new Map<string, DialogHandler>();
@@ -68,6 +69,7 @@ export class SipUserAgent {
       { name: 'allow', value: ALLOW },
       { name: 'server', value: SERVER },
     ];
+    const portOf = (): number => this.socket.port; // bound in start(), before any call can ask
     this.ctx = {
       clock: o.clock,
       closing: this.closing.signal,
@@ -91,7 +93,6 @@ export class SipUserAgent {
         return () => this.clients.delete(branch);
       },
     };
-    const portOf = (): number => this.socket.port;
   }
 
   /** Binds the port and starts answering. */
