@@ -105,6 +105,18 @@ class ConstructEventTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             Callingbox.webhooks.construct_event(payload=EVENT, sig_header=sign(PAYLOAD), secret=SECRET)
 
+    def test_golden_value_shared_with_the_server(self):
+        """The same vector as packages/server/src/webhooks/signing.test.ts (computed by Node's
+        crypto): both sides must agree byte for byte."""
+        secret = "whsec_" + "11" * 32
+        body = b'{"id":"wd_1","type":"call.completed"}'
+        header = "t=1700000000,v1=ee578691c20a7b0b2417a6bbf0f098b0bdbe751c62b0875b70b0791b0c065b0a"
+        self.assertEqual(callingbox.Webhooks(now=lambda: 1700000000).generate_header(body, secret), header)
+        verifier = callingbox.Webhooks(now=lambda: 1700000000 + 300)
+        self.assertEqual(verifier.construct_event(body, header, secret).type, "call.completed")
+        with self.assertRaises(callingbox.WebhookVerificationError):
+            callingbox.Webhooks(now=lambda: 1700000000 + 301).construct_event(body, header, secret)
+
     def test_generate_header_round_trips(self):
         header = Callingbox.webhooks.generate_header(PAYLOAD, SECRET)
         self.assertEqual(header, sign(PAYLOAD, t=int(header.split(",")[0][2:])))
