@@ -7,6 +7,7 @@
 import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../core/clock.ts';
 import type { PacerFactory } from '../rtp/pacer.ts';
+import { createPacerGroup } from '../rtp/pacer-group.ts';
 import type { RtpPortRange } from '../rtp/port-allocator.ts';
 import { type Dialog, buildInDialogRequest, buildResponse, newBranch, nextHopOf } from './dialog.ts';
 import { parseNameAddr, parseSipUri, parseVia } from './header-values.ts';
@@ -81,7 +82,8 @@ export class SipUserAgent {
         return portOf();
       },
       ...(o.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: o.rtpTimeoutMs } : {}),
-      ...(o.pacer ? { pacer: o.pacer } : {}),
+      // one timer for all calls of this user agent (see pacer-group.ts)
+      pacer: o.pacer ?? createPacerGroup(),
       commonHeaders,
       send: (m, to) => this.send(m, to),
       sendBye: (d, flow) => this.sendBye(d, flow),
