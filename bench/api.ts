@@ -14,6 +14,8 @@
  *          --sweep 1,2,5 --sweep-engines postgres: the status list again at fewer connections
  *            (half the duration each), to show how p99 follows the number of requests in flight
  *          --profile: also run the status list under a CPU profiler (bench/api-profile.ts)
+ *          --experiments: on PostgreSQL, load the status list as served by bench/api-variant.ts
+ *            (page JSON built by the database; API-key lookup cached) beside the product route
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -39,6 +41,7 @@ const { values: args } = parseArgs({
     sweep: { type: 'string', default: '1,2,5' },
     'sweep-engines': { type: 'string', default: 'postgres' },
     profile: { type: 'boolean', default: false },
+    experiments: { type: 'boolean', default: false },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -48,7 +51,7 @@ const WARMUP_S = Number(args.warmup);
 const ENGINES = args.engines.split(',') as Array<'pglite' | 'postgres'>;
 const SWEEP = args.sweep ? args.sweep.split(',').map(Number).filter((n) => n > 0 && n !== CONNECTIONS) : [];
 const SWEEP_ENGINES = args['sweep-engines'].split(',');
-const COMMAND = `npm run bench:api -- --duration ${DURATION_S} --connections ${CONNECTIONS} --calls ${CALLS} --engines ${ENGINES.join(',')}${args.profile ? ' --profile' : ''}`;
+const COMMAND = `npm run bench:api -- --duration ${DURATION_S} --connections ${CONNECTIONS} --calls ${CALLS} --engines ${ENGINES.join(',')}${args.profile ? ' --profile' : ''}${args.experiments ? ' --experiments' : ''}`;
 
 // ---------------------------------------------------------------- autocannon (CommonJS, untyped)
 interface CannonOpts { url: string; connections: number; duration: number; method?: string; headers?: Record<string, string>; body?: string }
@@ -89,9 +92,9 @@ function runScript(file: string, env: NodeJS.ProcessEnv, argv: string[] = []): P
 interface Server { child: ChildProcess; url: string; stop(): Promise<void> }
 
 /** Starts the real CLI and waits for its "Listening on …" line. */
-function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
+function startServer(env: NodeJS.ProcessEnv, argv: string[] = [CLI, 'start']): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not listen within 120 s\n${out}\n${err}`)); }, 120_000);
@@ -138,6 +141,19 @@ function scenarios(seed: SeedInfo): Scenario[] {
   ];
 }
 
+/** The status list four ways, all served by bench/api-variant.ts in one process. */
+function experimentScenarios(): Scenario[] {
+  const ok = (status: number, body: unknown): string | null =>
+    status !== 200 ? `status ${status}` : Array.isArray(body) && body.length === 50 && body.every((c) => (c as { status?: string }).status === 'completed') ? null : 'not 50 completed calls';
+  const q = '?limit=50&status=completed';
+  return [
+    { key: 'x-product', label: 'product route GET /v1/calls (control)', method: 'GET', path: `/v1/calls${q}`, auth: true, expect: ok },
+    { key: 'x-json', label: 'page JSON built by PostgreSQL', method: 'GET', path: `/v1/bench/calls-json${q}`, auth: true, expect: ok },
+    { key: 'x-plain', label: 'product list via path rewrite (control)', method: 'GET', path: `/v1/bench/calls-plain${q}`, auth: true, expect: ok },
+    { key: 'x-cached', label: 'product list via path rewrite, API key cached 10 s', method: 'GET', path: `/v1/bench/calls-cached-auth${q}`, auth: true, expect: ok },
+  ];
+}
+
 /** Backend pids of the bench database (PostgreSQL work happens there, not in the server process). */
 async function backendPids(admin: pg.Client | null, dbName: string | null): Promise<number[]> {
   if (!admin || !dbName) return [];
@@ -176,7 +192,7 @@ async function measure(engine: string, server: Server, apiKey: string, sc: Scena
 }
 
 // ---------------------------------------------------------------- one engine
-interface EngineResult { rows: Row[]; sweep: Row[]; seed: SeedInfo; diagnose: string; profile: string | null; seedWallMs: number }
+interface EngineResult { rows: Row[]; sweep: Row[]; experiments: Row[]; seed: SeedInfo; diagnose: string; profile: string | null; seedWallMs: number }
 
 async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Promise<void>>): Promise<EngineResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `callingbox-bench-${engine}-`));
@@ -254,7 +270,23 @@ async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Pr
     say(`profiling the status list (server in bench/api-profile.ts)…`);
     profile = await runScript('api-profile.ts', env, ['/v1/calls?limit=50&status=completed', creds.api_key, String(CONNECTIONS), String(DURATION_S)]).catch(failed('api-profile.ts'));
   }
-  return { rows, sweep, seed, diagnose, profile, seedWallMs };
+  const experiments: Row[] = [];
+  if (args.experiments && engine === 'postgres') {
+    say(`experiments: the status list served differently by bench/api-variant.ts…`);
+    const variant = await startServer(env, ['--import', 'tsx', path.join(ROOT, 'bench/api-variant.ts')]);
+    try {
+      for (const sc of experimentScenarios()) {
+        for (const c of [CONNECTIONS, 1]) {
+          const row = await measure(engine, variant, creds.api_key, sc, admin, dbName, c);
+          experiments.push(row);
+          log(row);
+        }
+      }
+    } finally {
+      await variant.stop();
+    }
+  }
+  return { rows, sweep, experiments, seed, diagnose, profile, seedWallMs };
 }
 
 // ---------------------------------------------------------------- output
@@ -321,7 +353,17 @@ async function main(): Promise<void> {
       say(`| ${r.engine} | ${r.connections} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt((1000 * r.connections) / r.rps, 1)} | ${fmt(r.serverCpuMsPerReq, 2)} |`);
     }
   }
-  const loads = [...rows, ...sweep].map((r) => r.load1m);
+  const experiments = results.flatMap((r) => r.experiments);
+  if (experiments.length) {
+    say('\n### Experiments: the same status list (limit 50) served other ways (bench/api-variant.ts, one process, this run)\n');
+    say('| variant | connections | req/s | p50 ms | p99 ms | req/s × control | server CPU ms/req | postgres CPU ms/req |');
+    say('|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const r of experiments) {
+      const control = experiments.find((x) => x.connections === r.connections && x.scenario.key === (r.scenario.key === 'x-cached' ? 'x-plain' : 'x-product'))!;
+      say(`| ${r.scenario.label} | ${r.connections} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.rps / control.rps, 2)} | ${fmt(r.serverCpuMsPerReq, 2)} | ${r.pgCpuMsPerReq === null ? '-' : fmt(r.pgCpuMsPerReq, 2)} |`);
+    }
+  }
+  const loads = [...rows, ...sweep, ...experiments].map((r) => r.load1m);
   say(`\n1-minute load average during the runs: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${os.cpus().length} cores (other work on the box shares them); calibration ${fmt(cal0, 0)} ms before, ${fmt(calibrate(), 0)} ms after.`);
   for (const r of results) {
     say(`\n## ${r.seed.engine}: where a list request spends its time\n`);
