@@ -9,7 +9,13 @@ import { systemClock, type Clock } from './core/clock.ts';
 import { createLogger, type Logger } from './core/logger.ts';
 import type { Config } from './config/config.ts';
 import { createOperatorApi, writeOperatorToken } from './operator.ts';
+import os from 'node:os';
+import { startBackgroundWork } from './background.ts';
+import { CallLifecycle } from './calls/call-lifecycle.ts';
 import { startSipService, type SipService } from './calls/sip-service.ts';
+import { DeliveryWorker } from './webhooks/delivery-worker.ts';
+import { HttpSender } from './webhooks/http-sender.ts';
+import { WebhookOutbox } from './webhooks/outbox.ts';
 import { migrateToLatest } from './store/migrate.ts';
 import { openDatabase, type OpenDatabase } from './store/open-database.ts';
 import { Store } from './store/store.ts';
@@ -25,6 +31,10 @@ export interface Platform {
   port: number | null;
   sipPort: number | null;
   firstStart: FirstStart | null;
+  lifecycle: CallLifecycle;
+  deliveries: DeliveryWorker;
+  /** This process's live calls. */
+  live: Set<string>;
   close(): Promise<void>;
 }
 
@@ -35,6 +45,8 @@ export interface StartOptions {
   listen?: boolean;
   /** Run the SIP user agent (default: with `listen`). */
   sip?: boolean;
+  /** Run webhook delivery, heartbeats and crash recovery (default: with `listen`). */
+  background?: boolean;
   /** Progress lines for the operator (stdout in the CLI). */
   say?: (line: string) => void;
   /** An already-open database (tests share one template per file). */
@@ -60,6 +72,11 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
     const store = new Store(database.db, clock);
     let httpPort: number | null = null;
     let sip: SipService | null = null;
+    const workerId = `${os.hostname()}:${process.pid}`;
+    const live = new Set<string>();
+    const sender = new HttpSender({ allowPrivate: config.webhooks.allowPrivate, timeoutMs: config.webhooks.timeoutMs, maxResponseBytes: 64 * 1024, now: () => performance.now() });
+    const deliveries = new DeliveryWorker({ store, clock, sender, workerId, retryScheduleS: config.webhooks.retryScheduleS, pollMs: config.webhooks.pollMs, leaseMs: config.webhooks.timeoutMs + 20_000, log });
+    const lifecycle = new CallLifecycle(store, clock, new WebhookOutbox(clock, () => deliveries.wake()));
     const api = createApi({
       store, clock, config, version: VERSION, startedAtMs, log,
       ports: () => ({ http: httpPort, sip: sip?.port ?? null }),
@@ -82,14 +99,18 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       });
       httpPort = (server.address() as AddressInfo).port;
     }
-    if (opts.sip ?? opts.listen) sip = await startSipService({ store, clock, config, log });
+    if (opts.sip ?? opts.listen) sip = await startSipService({ store, clock, config, log, lifecycle, workerId, live });
+    const background = (opts.background ?? opts.listen) ? startBackgroundWork({ store, clock, log, lifecycle, live, deliveries }) : null;
     const url = httpPort === null ? null : `http://localhost:${httpPort}`;
     const firstStart = await bootstrapIfEmpty(store, { dataDir: config.dataDir, baseUrl: url ?? `http://localhost:${config.port}`, seedDemo: config.seedDemo, timezone: config.defaultTimezone });
     if (!firstStart && url) refreshCredentialsUrl(config.dataDir, url);
     return {
-      store, database, fetch: api.fetch, url, port: httpPort, sipPort: sip?.port ?? null, firstStart,
+      store, database, fetch: api.fetch, url, port: httpPort, sipPort: sip?.port ?? null, firstStart, lifecycle, deliveries, live,
       close: async () => {
         if (sip) await sip.close();
+        if (background) await background.close();
+        else await deliveries.close();
+        await sender.close();
         if (server) await new Promise<void>((r) => server!.close(() => r()));
         if (!opts.database) await database.close();
       },

@@ -2,3 +2,4 @@ export { createTestPlatform, type TestPlatform, type ApiResponse } from './platf
 export { FakeClock } from './fake-clock.ts';
 export { startServerProcess, type ServerProcess } from './server-process.ts';
 export { eventually } from './eventually.ts';
+export { startWebhookReceiver, type ReceivedWebhook } from './webhook-receiver.ts';

@@ -25,7 +25,7 @@ export interface TestPlatform {
   close(): Promise<void>;
 }
 
-export async function createTestPlatform(opts: { clock?: Clock; env?: Record<string, string>; seedDemo?: boolean; sip?: boolean } = {}): Promise<TestPlatform> {
+export async function createTestPlatform(opts: { clock?: Clock; env?: Record<string, string>; seedDemo?: boolean; sip?: boolean; background?: boolean } = {}): Promise<TestPlatform> {
   const db = await freshDatabase(inject('dbTemplate'));
   const config = loadConfig({
     CALLINGBOX_DATA_DIR: db.dataDir,
@@ -40,7 +40,7 @@ export async function createTestPlatform(opts: { clock?: Clock; env?: Record<str
     CALLINGBOX_RTP_PORTS: '0-0',
     ...opts.env,
   });
-  const platform = await startPlatform(config, { ...(opts.clock ? { clock: opts.clock } : {}), sip: opts.sip ?? false, log: pino({ level: 'silent' }) });
+  const platform = await startPlatform(config, { ...(opts.clock ? { clock: opts.clock } : {}), sip: opts.sip ?? false, background: opts.background ?? false, log: pino({ level: 'silent' }) });
   const first = platform.firstStart!;
   const api: TestPlatform['api'] = async (method, path, body, o = {}) => {
     const headers: Record<string, string> = { ...(o.headers ?? {}) };

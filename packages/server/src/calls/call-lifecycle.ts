@@ -1,6 +1,8 @@
 import type { Clock } from '../core/clock.ts';
 import type { CallsTable, CallStatus, Json } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import { EVENT_OF_STATUS, type CallEventSink } from './call-event-sink.ts';
+import { resultWithoutTranscript } from './result.ts';
 
 /** Statuses a call can still leave; everything else is terminal (calls.md → Statuses). */
 const LIVE: readonly CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
@@ -14,6 +16,8 @@ export interface InboundCallStart {
   toNumber: string;
   webhookUrl: string | null;
   metadata: Record<string, Json>;
+  /** The process that owns the call and heartbeats for it. */
+  workerId: string;
 }
 
 export interface CallEnd {
@@ -32,6 +36,7 @@ export class CallLifecycle {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly sink: CallEventSink | null = null,
   ) {}
 
   /** A routed inbound call: the record with its snapshot, status `ringing`. */
@@ -41,8 +46,10 @@ export class CallLifecycle {
         org_id: c.orgId, agent_id: c.agentId, agent_version: c.agentVersion, direction: 'inbound', status: 'ringing',
         from_number: c.fromNumber, to_number: c.toNumber, snapshot: c.snapshot, webhook_url: c.webhookUrl,
         webhook_status: c.webhookUrl ? 'pending' : 'none', metadata: c.metadata, started_at: new Date(this.clock.now()),
+        worker_id: c.workerId, heartbeat_at: new Date(this.clock.now()),
       });
       await s.calls.addEvent(call, 'status', { from: null, to: 'ringing' });
+      await this.sink?.emit(s, call, 'call.ringing');
       return call;
     });
   }
@@ -63,7 +70,10 @@ export class CallLifecycle {
     const now = new Date(this.clock.now());
     const status: CallStatus = end.errorCode ? 'failed' : call.answered_at ? 'completed' : 'canceled';
     const duration = call.answered_at ? Math.max(0, Math.round((now.getTime() - call.answered_at.getTime()) / 1000)) : 0;
+    // A connected call carries its result on call.completed; one that never connected keeps `pending`.
+    const result = call.answered_at ? resultWithoutTranscript(call.snapshot.returns) : null;
     return this.move(callId, LIVE, status, {
+      ...(result ? { result: result.result as never, result_status: 'completed' } : {}),
       ended_at: now, duration_seconds: duration, billed_duration_seconds: call.answered_at ? duration : 0,
       hangup_cause: end.hangupCause, ended_by: end.endedBy, error_code: end.errorCode ?? null, error_message: end.errorMessage ?? null,
     }, end.hangupCause);
@@ -80,6 +90,8 @@ export class CallLifecycle {
         .returningAll()
         .executeTakeFirstOrThrow();
       await s.calls.addEvent(updated, 'status', { from: before.status, to, ...(reason ? { reason } : {}) });
+      const type = EVENT_OF_STATUS[to];
+      if (type) await this.sink?.emit(s, updated, type);
       return updated;
     });
   }

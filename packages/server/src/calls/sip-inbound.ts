@@ -7,7 +7,7 @@ import type { InviteRouter, RouteDecision } from '../telephony/sip/invite-router
 import { getHeader } from '../telephony/sip/message.ts';
 import { verifyDigestAuthorization } from '../telephony/sip/digest.ts';
 import type { MediaTransport } from '../telephony/transport.ts';
-import { CallLifecycle } from './call-lifecycle.ts';
+import type { CallLifecycle } from './call-lifecycle.ts';
 import { routeAuthenticated, routeInbound, type InboundDecision, type RoutingPolicy } from './inbound-routing.ts';
 import { NonceIssuer } from './nonces.ts';
 import { snapshotOf } from './snapshot.ts';
@@ -26,6 +26,7 @@ export interface SipInboundDeps {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
   /** Live calls of this process (for capacity and shutdown). */
   live: Set<string>;
+  lifecycle: CallLifecycle;
 }
 
 /**
@@ -34,7 +35,7 @@ export interface SipInboundDeps {
  * `in_progress` on answer and ends `completed`/`canceled`/`failed` with cause and side.
  */
 export function createSipInviteRouter(d: SipInboundDeps): InviteRouter {
-  const lifecycle = new CallLifecycle(d.store, d.clock);
+  const lifecycle = d.lifecycle;
   const nonces = new NonceIssuer(d.clock);
 
   return async (invite, source) => {
@@ -60,7 +61,7 @@ export function createSipInviteRouter(d: SipInboundDeps): InviteRouter {
     const call = await lifecycle.createInbound({
       orgId: number.org_id, agentId: agent.id, agentVersion: agent.version, snapshot: snapshotOf(agent, d.config.defaults),
       fromNumber: req.callerNumber, toNumber: number.e164, webhookUrl: agent.webhook_url,
-      metadata: { channel: 'sip', sip_call_id: invite.callId },
+      metadata: { channel: 'sip', sip_call_id: invite.callId }, workerId: d.workerId,
     });
     d.live.add(call.id);
     const release = (): void => void d.live.delete(call.id);

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../core/clock.ts';
@@ -8,6 +7,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../store/store.ts';
 import { SipUserAgent } from '../telephony/sip/user-agent.ts';
+import type { CallLifecycle } from './call-lifecycle.ts';
 import { createSipInviteRouter } from './sip-inbound.ts';
 
 const GREETING_WAV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/standin-greeting.wav');
@@ -19,11 +19,10 @@ export interface SipService {
   close(): Promise<void>;
 }
 
-export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger }): Promise<SipService> {
-  const live = new Set<string>();
-  const workerId = `${os.hostname()}:${process.pid}`;
+export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger; lifecycle: CallLifecycle; workerId: string; live: Set<string> }): Promise<SipService> {
+  const { live, workerId } = d;
   const route = createSipInviteRouter({
-    store: d.store, clock: d.clock, config: d.config, workerId, live,
+    store: d.store, clock: d.clock, config: d.config, workerId, live, lifecycle: d.lifecycle,
     greeting: decodeWav(fs.readFileSync(GREETING_WAV)),
     policy: { sandboxAllowed: d.config.sandboxAllowedCidrs, maxConcurrentCalls: d.config.maxConcurrentCalls, activeCalls: () => live.size },
     log: d.log,

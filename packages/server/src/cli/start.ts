@@ -10,6 +10,7 @@ export async function runStart(config: Config): Promise<number> {
   say(`CallingBox ${VERSION}`);
   say(config.databaseUrl ? `Database: PostgreSQL at ${redact(config.databaseUrl)}` : `Database: embedded PGlite in ${rel}/db (set DATABASE_URL=postgres://… for a server)`);
   const platform = await startPlatform(config, { listen: true, say });
+  if (config.webhooks.allowPrivate) say('Webhooks and HTTP tools may reach private addresses (development default; NODE_ENV=production or CALLINGBOX_ALLOW_PRIVATE_WEBHOOKS=false refuses them).');
   const fs = platform.firstStart;
   if (fs) {
     say('');

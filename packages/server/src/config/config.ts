@@ -36,6 +36,11 @@ const EnvSchema = z.object({
   CALLINGBOX_TTS: z.enum(['local', 'elevenlabs', 'openai', 'deepgram']).default('local'),
   CALLINGBOX_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   CALLINGBOX_DEMO: bool.default(true),
+  NODE_ENV: z.string().optional(),
+  CALLINGBOX_ALLOW_PRIVATE_WEBHOOKS: bool.optional(),
+  CALLINGBOX_WEBHOOK_RETRY_SCHEDULE: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated seconds, e.g. 60,300,1800').optional(),
+  CALLINGBOX_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  CALLINGBOX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
 /** Typed, validated configuration. Built once, in the composition root. */
@@ -64,6 +69,13 @@ export interface Config {
   };
   logLevel: string;
   seedDemo: boolean;
+  webhooks: {
+    /** Private targets allowed: the development default; `NODE_ENV=production` refuses them unless set. */
+    allowPrivate: boolean;
+    retryScheduleS: number[] | undefined;
+    pollMs: number;
+    timeoutMs: number;
+  };
 }
 
 /** Thrown when the environment is invalid: names the variable and what it must look like. */
@@ -104,6 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: e.CALLINGBOX_LOG_LEVEL,
     seedDemo: e.CALLINGBOX_DEMO,
+    webhooks: {
+      allowPrivate: e.CALLINGBOX_ALLOW_PRIVATE_WEBHOOKS ?? e.NODE_ENV !== 'production',
+      retryScheduleS: e.CALLINGBOX_WEBHOOK_RETRY_SCHEDULE?.split(',').map(Number),
+      pollMs: e.CALLINGBOX_WEBHOOK_POLL_MS,
+      timeoutMs: e.CALLINGBOX_WEBHOOK_TIMEOUT_MS,
+    },
   };
 }
 

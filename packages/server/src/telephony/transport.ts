@@ -31,7 +31,8 @@ export type HangupCause =
   | 'canceled'
   | 'transport_error'
   | 'max_duration'
-  | 'api_hangup';
+  | 'api_hangup'
+  | 'transferred';
 
 /** Who ended the call (`ended_by`). */
 export type EndedBy = 'caller' | 'agent' | 'system';
@@ -63,6 +64,11 @@ export interface PlayoutResult {
   /** `true` when every frame went out; `false` after `clear()`, abort or hang-up. */
   readonly completed: boolean;
 }
+
+/** How a cold transfer ended. On `transferred: true` the call has ended (cause `transferred`). */
+export type TransferResult =
+  | { readonly transferred: true }
+  | { readonly transferred: false; readonly reason: 'rejected' | 'failed' | 'timeout' | 'unsupported' | 'ended'; readonly status?: number };
 
 /** Where the remote media or signalling comes from. */
 export interface RemoteAddress {
@@ -103,4 +109,10 @@ export interface MediaTransport {
   sendDtmf(digits: string, opts?: { signal?: AbortSignal }): Promise<void>;
   /** Ends the call from our side; resolves once the carrier acknowledged or gave up. */
   hangup(reason: HangupReason): Promise<void>;
+  /**
+   * Cold transfer to `destination` (a SIP URI or E.164 number), where the carrier can (SIP REFER,
+   * Twilio call update). When absent or `transferred: false`, the caller of this method may bridge
+   * an outbound leg instead (`telephony.md` → Transfer).
+   */
+  transfer?(destination: string, opts: { signal: AbortSignal }): Promise<TransferResult>;
 }

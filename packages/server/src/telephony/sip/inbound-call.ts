@@ -9,7 +9,7 @@ import { isAbortError } from '../../core/errors.ts';
 import { bindRtpSocket } from '../rtp/port-allocator.ts';
 import { type DigestChallenge, formatDigestChallenge } from './digest.ts';
 import { type Dialog, buildResponse, dialogFromInvite, newTag } from './dialog.ts';
-import { parseCSeq, parseNameAddr } from './header-values.ts';
+import { formatHost, parseCSeq, parseNameAddr } from './header-values.ts';
 import type { RouteDecision } from './invite-router.ts';
 import { numbersOf } from './invite-router.ts';
 import { type SipHeader, type SipRequest, type SipResponse, getHeader, getHeaderValues } from './message.ts';
@@ -118,6 +118,8 @@ export class InboundCall implements DialogHandler {
       media,
       clock: this.ctx.clock,
       sendBye: () => this.ctx.sendBye(dialog, this.flow),
+      sendRefer: async (referTo) =>
+        (await this.ctx.requestInDialog(dialog, 'REFER', this.flow, { extra: [{ name: 'refer-to', value: `<${referTo}>` }, { name: 'referred-by', value: `<sip:callingbox@${formatHost(this.ctx.publicHost)}>` }] }))?.status,
       ...(this.ctx.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: this.ctx.rtpTimeoutMs } : {}),
       ...(this.ctx.pacer ? { pacer: this.ctx.pacer } : {}),
     });

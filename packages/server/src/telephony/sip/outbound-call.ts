@@ -193,6 +193,8 @@ export class OutboundCall implements DialogHandler {
       media,
       clock: this.ctx.clock,
       sendBye: () => this.ctx.sendBye(dialog, flow),
+      sendRefer: async (referTo) =>
+        (await this.ctx.requestInDialog(dialog, 'REFER', flow, { extra: [{ name: 'refer-to', value: `<${referTo}>` }, { name: 'referred-by', value: `<sip:callingbox@${formatHost(this.ctx.publicHost)}>` }] }))?.status,
       ...(this.ctx.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: this.ctx.rtpTimeoutMs } : {}),
       ...(this.ctx.pacer ? { pacer: this.ctx.pacer } : {}),
     });

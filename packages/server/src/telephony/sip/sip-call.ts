@@ -14,6 +14,7 @@ import type {
   MediaTransport,
   PlayoutResult,
   PlayoutSegment,
+  TransferResult,
   TransportEvent,
 } from '../transport.ts';
 import type dgram from 'node:dgram';
@@ -27,9 +28,14 @@ export interface SipCallOptions {
   readonly clock: Clock;
   /** Sends BYE in the dialog; resolves on its response or transaction timeout, never rejects. */
   readonly sendBye: () => Promise<void>;
+  /** Sends REFER in the dialog; resolves with the final response status, `undefined` on timeout. */
+  readonly sendRefer?: (referTo: string) => Promise<number | undefined>;
   readonly rtpTimeoutMs?: number;
   readonly pacer?: PacerFactory;
 }
+
+/** How long the far end may take to report the transferred call's outcome (NOTIFY) before we give up. */
+const TRANSFER_TIMEOUT_MS = 30_000;
 
 const canSend = (m: NegotiatedMedia): boolean => m.direction === 'sendrecv' || m.direction === 'sendonly';
 
@@ -44,6 +50,7 @@ export class SipCall implements MediaTransport {
   private readonly rtp: RtpSession;
   private readonly startedAtMs: number;
   private held: boolean;
+  private transferWaiter: ((status: number | undefined) => void) | undefined;
 
   constructor(private readonly o: SipCallOptions) {
     this.metadata = o.metadata;
@@ -96,6 +103,35 @@ export class SipCall implements MediaTransport {
     if (this.ended.aborted) return;
     this.finish(reason);
     await this.o.sendBye();
+  }
+
+  /**
+   * Cold transfer by REFER (RFC 3515): the far end calls `destination` itself and reports the
+   * outcome by NOTIFY; on success we hang up (cause `transferred`). A rejected REFER (405, 501,
+   * 603…) or a failed new call returns `transferred: false` so the caller can bridge instead.
+   */
+  async transfer(destination: string, opts: { signal: AbortSignal }): Promise<TransferResult> {
+    if (this.ended.aborted) return { transferred: false, reason: 'ended' };
+    if (!this.o.sendRefer) return { transferred: false, reason: 'unsupported' };
+    const target = /^[a-z]+:/i.test(destination) ? destination : `tel:${destination}`;
+    const outcome = new Promise<number | undefined>((resolve) => (this.transferWaiter = resolve));
+    const status = await this.o.sendRefer(target);
+    if (status === undefined || status >= 300) {
+      this.transferWaiter = undefined;
+      return status === undefined ? { transferred: false, reason: 'timeout' } : { transferred: false, reason: 'rejected', status };
+    }
+    const stop = AbortSignal.any([opts.signal, this.ended]);
+    const final = await Promise.race([outcome, this.o.clock.sleep(TRANSFER_TIMEOUT_MS, stop).then(() => undefined, () => undefined)]);
+    this.transferWaiter = undefined;
+    if (final === undefined) return { transferred: false, reason: this.ended.aborted ? 'ended' : 'timeout' };
+    if (final >= 300) return { transferred: false, reason: 'failed', status: final };
+    await this.hangup({ cause: 'transferred', by: 'agent' });
+    return { transferred: true };
+  }
+
+  /** A NOTIFY reported the transferred call's progress (sipfrag status); finals settle `transfer()`. */
+  transferProgress(status: number): void {
+    if (status >= 200) this.transferWaiter?.(status);
   }
 
   /** The far end ended the call (BYE received). */

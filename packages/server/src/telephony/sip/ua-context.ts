@@ -30,6 +30,8 @@ export interface UaContext {
   send(msg: SipRequest | SipResponse, to: SipFlow): void;
   /** Sends BYE in a dialog as a client transaction; resolves on response or timeout. */
   sendBye(dialog: Dialog, flow: SipFlow): Promise<void>;
+  /** Any other request in a dialog (REFER, INFO); resolves with its final response or `undefined` on timeout. */
+  requestInDialog(dialog: Dialog, method: string, flow: SipFlow, opts?: { extra?: readonly SipHeader[]; body?: Buffer; contentType?: string }): Promise<SipResponse | undefined>;
   registerDialog(key: string, handler: DialogHandler): void;
   unregisterDialog(key: string): void;
   log(event: string, fields: Record<string, unknown>): void;

@@ -38,7 +38,7 @@ export interface SipUserAgentOptions {
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY';
 /** Extensions we implement; an INVITE that `Require`s anything else gets 420 (RFC 3261 §8.2.2.3). */
 const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([]);
 const SERVER = 'CallingBox';
@@ -87,6 +87,7 @@ export class SipUserAgent {
       commonHeaders,
       send: (m, to) => this.send(m, to),
       sendBye: (d, flow) => this.sendBye(d, flow),
+      requestInDialog: (d, method, flow, opts) => this.requestInDialog(d, method, flow, opts),
       registerDialog: (k, c) => this.dialogs.set(k, c),
       unregisterDialog: (k) => this.dialogs.delete(k),
       log: (e, f) => this.log(e, f),
@@ -185,6 +186,15 @@ export class SipUserAgent {
           // RFC 6086 §4.2.2: an INFO we cannot use is refused, the dialog goes on
           return buildResponse(m, d || m.body.length === 0 ? 200 : 415, { source: from });
         });
+      case 'NOTIFY':
+        return this.nonInvite(m, from, txKey, () => {
+          const call = this.dialogOf(m);
+          if (!call) return buildResponse(m, 481, { source: from });
+          // RFC 3515 §2.4.5: the progress of our REFER, as a message/sipfrag status line
+          const frag = /^SIP\/2\.0 (\d{3})/.exec(m.body.toString('utf8'));
+          if (frag && (getHeader(m, 'event') ?? '').toLowerCase().startsWith('refer')) call.sipCall?.transferProgress(Number(frag[1]));
+          return buildResponse(m, 200, { source: from });
+        });
       case 'OPTIONS':
         return this.nonInvite(m, from, txKey, () =>
           buildResponse(m, 200, { source: from, extra: [...this.ctx.commonHeaders, { name: 'accept', value: 'application/sdp' }, { name: 'supported', value: '' }].filter((h) => h.value !== '') }),
@@ -252,15 +262,29 @@ export class SipUserAgent {
   }
 
   private async byeTransaction(d: Dialog, flow: SipFlow): Promise<void> {
+    const r = await this.requestInDialog(d, 'BYE', flow);
+    this.log(r ? 'sip.bye_answered' : 'sip.bye_timeout', { callId: d.callId });
+  }
+
+  /**
+   * A request inside a dialog as a non-INVITE client transaction (Timer E/F): to the first route,
+   * else back over the call's flow. Resolves with the final response, or `undefined` on timeout.
+   */
+  private async requestInDialog(d: Dialog, method: string, flow: SipFlow, opts: { extra?: readonly SipHeader[]; body?: Buffer; contentType?: string } = {}): Promise<SipResponse | undefined> {
     const hop = d.routeSet.length > 0 ? nextHopOf(d) : undefined;
     const to: SipFlow = hop ? { transport: hop.transport, address: hop.host, port: hop.port } : flow;
     const branch = newBranch();
     const host = this.ctx.publicHost.includes(':') ? `[${this.ctx.publicHost}]` : this.ctx.publicHost;
-    const bye = buildInDialogRequest(d, 'BYE', { transport: to.transport, host, port: this.port, branch }, { extra: [{ name: 'user-agent', value: SERVER }] });
+    const req = buildInDialogRequest(d, method, { transport: to.transport, host, port: this.port, branch }, { ...opts, extra: [{ name: 'user-agent', value: SERVER }, ...(opts.extra ?? [])] });
     const answered = new AbortController();
-    this.clients.set(branch, (r) => r.status >= 200 && answered.abort());
-    const result = await retransmit(() => this.send(bye, to), { clock: this.o.clock, timers: this.timers, stop: answered.signal, reliable: to.transport !== 'udp' });
+    let final: SipResponse | undefined;
+    this.clients.set(branch, (r) => {
+      if (r.status < 200) return;
+      final = r;
+      answered.abort();
+    });
+    await retransmit(() => this.send(req, to), { clock: this.o.clock, timers: this.timers, stop: answered.signal, reliable: to.transport !== 'udp' });
     this.clients.delete(branch);
-    this.log(result === 'timeout' ? 'sip.bye_timeout' : 'sip.bye_answered', { callId: d.callId });
+    return final;
   }
 }

@@ -101,7 +101,7 @@ export class SipTestClient {
       `CSeq: ${opts.cseq} ${opts.cseqMethod ?? method}`,
       `Contact: <sip:test@127.0.0.1:${this.localPort}${this.transport === 'tcp' ? ';transport=tcp' : ''}>`,
       ...(opts.headers ?? []),
-      ...(body ? ['Content-Type: application/sdp'] : []),
+      ...(body && !(opts.headers ?? []).some((h) => /^content-type:/i.test(h)) ? ['Content-Type: application/sdp'] : []),
       `Content-Length: ${Buffer.byteLength(body)}`,
       '',
       body,

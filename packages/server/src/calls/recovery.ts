@@ -1,0 +1,34 @@
+import type { Clock } from '../core/clock.ts';
+import type { Store } from '../store/store.ts';
+import type { CallLifecycle } from './call-lifecycle.ts';
+
+/** calls.md → Crash recovery: a worker that stopped heartbeating for 30 s has lost its calls. */
+export const WORKER_LOST_AFTER_MS = 30_000;
+
+/**
+ * Closes live calls whose owner stopped heartbeating: `failed`, `error_code` and `hangup_cause`
+ * `worker_lost`, with their terminal event (through the lifecycle, so the outbox row is written in
+ * the same transaction). Returns the ids it closed.
+ */
+export async function recoverLostCalls(store: Store, lifecycle: CallLifecycle, clock: Clock): Promise<string[]> {
+  const cutoff = new Date(clock.now() - WORKER_LOST_AFTER_MS);
+  const lost = await store.db
+    .selectFrom('calls')
+    .select('id')
+    .where('status', 'in', ['ringing', 'in_progress'])
+    .where('heartbeat_at', '<', cutoff)
+    .execute();
+  const closed: string[] = [];
+  for (const { id } of lost) {
+    const done = await lifecycle.ended(id, { hangupCause: 'worker_lost', endedBy: 'system', errorCode: 'worker_lost', errorMessage: 'the process that owned this call stopped' });
+    if (done) closed.push(id);
+  }
+  return closed;
+}
+
+/** Marks this worker's live calls as alive. */
+export async function heartbeat(store: Store, clock: Clock, callIds: Iterable<string>): Promise<void> {
+  const ids = [...callIds];
+  if (ids.length === 0) return;
+  await store.db.updateTable('calls').set({ heartbeat_at: new Date(clock.now()) }).where('id', 'in', ids).execute();
+}
