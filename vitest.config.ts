@@ -1,10 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+// The PostgreSQL pass (CALLINGBOX_TEST_DB=postgres) runs every test that touches a database — the
+// integration tests under test/, each of which starts a platform on its engine. Pure unit tests
+// (codecs, SDK clients against fakes) do not depend on the engine and run in the first pass only.
+const onPostgres = process.env.CALLINGBOX_TEST_DB === 'postgres';
+
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'sdk/typescript/test/**/*.test.ts'],
+    include: onPostgres ? ['test/**/*.test.ts'] : ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'sdk/typescript/test/**/*.test.ts'],
     globalSetup: ['packages/testkit/src/global-setup.ts'],
     pool: 'forks',
+    // Most test time is waiting on sockets and child processes, so three workers on two cores
+    // finish sooner than two; each PGlite worker costs ~0.5 GB, well within the machine.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { newId } from '../../packages/server/src/core/ids.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestPlatform, type ApiResponse, type TestPlatform } from '@callingbox/testkit';
 
@@ -8,10 +9,12 @@ beforeAll(async () => {
   t = await createTestPlatform();
   // 1,000 calls, several sharing each created_at millisecond so the id tiebreak is exercised.
   const base = Date.parse('2026-11-01T00:00:00.000Z');
-  for (let i = 0; i < 1000; i++) {
-    const c = await t.platform.store.calls.insert({ org_id: t.orgId, direction: i % 3 ? 'inbound' : 'outbound', to_number: '+14155550100', status: 'completed', created_at: new Date(base + Math.floor(i / 4) * 1000) });
-    seeded.push(c.id);
-  }
+  const rows = Array.from({ length: 1000 }, (_, i) => {
+    const created = new Date(base + Math.floor(i / 4) * 1000);
+    return { id: newId('call', created.getTime()), org_id: t.orgId, direction: i % 3 ? 'inbound' : 'outbound', to_number: '+14155550100', status: 'completed', created_at: created, updated_at: created } as const;
+  });
+  await t.platform.store.db.insertInto('calls').values(rows).execute();
+  seeded.push(...rows.map((r) => r.id));
 }, 120_000);
 afterAll(async () => t.close());
 
