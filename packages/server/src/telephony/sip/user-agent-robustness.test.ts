@@ -18,7 +18,8 @@ async function setup(route: InviteRouter, clock: Clock = systemClock, extra: { r
   const ua = await SipUserAgent.start({ host: '127.0.0.1', port: 0, rtpPorts: { minPort: 0, maxPort: 0 }, clock, route, ...extra });
   cleanups.push(() => ua.close());
   const c = await SipTestClient.open(ua.port);
-  cleanups.push(() => c.close());
+  c.onRequest = (req) => req.method === 'BYE' && c.reply(req, 200);
+  cleanups.unshift(() => c.close()); // closed last: the UA's shutdown BYEs still get answered
   return { ua, c };
 }
 

@@ -28,7 +28,8 @@ async function startUa(route: InviteRouter): Promise<SipUserAgent> {
 
 async function client(ua: SipUserAgent, transport: 'udp' | 'tcp' = 'udp'): Promise<SipTestClient> {
   const c = await SipTestClient.open(ua.port, transport);
-  cleanups.push(() => c.close());
+  c.onRequest = (req) => req.method === 'BYE' && c.reply(req, 200);
+  cleanups.unshift(() => c.close()); // closed last: the UA's shutdown BYEs still get answered
   return c;
 }
 
