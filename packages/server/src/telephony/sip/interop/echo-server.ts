@@ -4,7 +4,8 @@
  * caller's audio back, prints DTMF and a JSON summary per call on stdout. Not used by the server.
  *
  * usage: node --import tsx echo-server.ts [--host 127.0.0.1] [--port 5070] [--seconds 60] [--calls N]
- *        [--reject 480] [--hangup-after-s N]   (exits after --seconds, or once N calls ended)
+ *        [--reject 480] [--hangup-after-s N] [--transfer-on 9 --transfer-to sip:…]
+ *        (exits after --seconds, or once N calls ended)
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../../../core/clock.ts';
@@ -19,6 +20,8 @@ const { values } = parseArgs({
     reject: { type: 'string' },
     calls: { type: 'string' },
     'hangup-after-s': { type: 'string' },
+    'transfer-on': { type: 'string' },
+    'transfer-to': { type: 'string' },
   },
 });
 
@@ -54,6 +57,9 @@ async function handle(call: MediaTransport): Promise<void> {
     for await (const e of call.events) {
       print({ event: e.type, ...e });
       if (e.type === 'dtmf') summary.digits += e.digit;
+      if (e.type === 'dtmf' && e.digit === values['transfer-on'] && values['transfer-to'] && call.transfer) {
+        void call.transfer(values['transfer-to'], { signal: call.ended }).then((r) => print({ event: 'transfer', ...r }));
+      }
       if (e.type === 'hangup') summary.hangup = e;
     }
   })();

@@ -3,7 +3,8 @@
 # softphone from Debian, in a private loopback-only network namespace (needs root, baresip, sox and
 # /work/shared/sip-lab or SIP_LAB=...). Scenarios: caller hangs up after DTMF (UDP), agent hangs up,
 # rejection with 480, a call over TCP, an outbound call from our UA to baresip (auto-answer), two
-# calls through kamailio (Record-Route), and a linphonec call (the last two when installed).
+# calls through kamailio (Record-Route), a REFER transfer, and a linphonec call (kamailio and
+# linphonec when installed).
 # Prints PASS/FAIL per scenario; exits non-zero on any failure.
 # usage: sudo packages/server/src/telephony/sip/interop/sip-interop.sh
 set -uo pipefail
@@ -47,6 +48,12 @@ NAME=tcp; server; phone
 ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070;transport=tcp' wait:CALL_ESTABLISHED sleep:2 dtmf:5 sleep:1 cmd:hangup wait:CALL_CLOSED cmd:quit
 finish
 check \"grep -q '\\\"digits\\\":\\\"5\\\"' \$OUT/\$NAME-server.log && grep -q '\\\"transport\\\":\\\"tcp\\\"' \$OUT/\$NAME-server.log\" 'call over TCP with DTMF'
+
+NAME=transfer-refer
+server --calls 2 --transfer-on 9 --transfer-to sip:+14155550100@127.0.0.1:5070; phone
+ctrl 'cmd:dial sip:+14155550123@127.0.0.1:5070' wait:CALL_ESTABLISHED sleep:1 dtmf:9 wait:TRANSFER wait:CALL_ESTABLISHED sleep:1 cmd:hangup wait:CALL_CLOSED cmd:quit
+finish
+check \"grep -q '\\\"transferred\\\":true' \$OUT/\$NAME-server.log && grep -q '\\\"dialled\\\":\\\"+14155550100\\\"' \$OUT/\$NAME-server.log\" 'REFER: baresip called the transfer target, NOTIFY 200 ended our leg'
 
 NAME=outbound
 ( cd \"\$LAB\" && exec ./baresip-call.sh --sine 440 --seconds 12 --rec \"\$OUT/\$NAME-rec\" > \"\$OUT/\$NAME-baresip.log\" 2>&1 ) & BP=\$!
