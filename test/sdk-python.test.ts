@@ -97,7 +97,7 @@ describe('sdk/python against the server', () => {
       CALLINGBOX_TEST_DATA_DIR: server.dataDir,
     });
 
-  it('passes the live tests (agents, numbers, pagination, errors, idempotency, keys, webhooks, trunks, tenancy)', async () => {
+  it('passes the live tests (agents, numbers, pagination, errors, idempotency, keys, webhooks, trunks, tenancy, an inbound SIP call)', async () => {
     const r = await run(PYTHON, ['-m', 'unittest', 'discover', '-s', TESTS_DIR, '-p', 'test_live.py', '-v'], { env: liveEnv() });
     expect(r.code, explain(r)).toBe(0);
     expect(summary(r).ok, explain(r)).toBe(true);
@@ -113,6 +113,7 @@ describe('sdk/python against the server', () => {
       'test_another_organisation_sees_nothing',
       'test_credentials_json_of_the_server',
       'test_list_and_iterate',
+      'test_inbound_call_end_to_end',
     ]) {
       expect(r.stderr, `${name} did not pass\n${explain(r)}`).toMatch(new RegExp(`${name} \\([^)]*\\) \\.\\.\\. ok`));
     }

@@ -15,6 +15,7 @@ from unittest import mock
 
 from _support import FakeServer, Reply, callingbox
 from callingbox import Callingbox
+from sip_caller import SipCaller, sip_port_of
 
 BASE_URL = os.environ.get("CALLINGBOX_TEST_BASE_URL")
 API_KEY = os.environ.get("CALLINGBOX_TEST_API_KEY")
@@ -326,6 +327,85 @@ class CallsTest(LiveTestCase):
             self.assertEqual(req.headers.get("callingbox-event-id"), event.id)
             with self.assertRaises(callingbox.BadRequestError):
                 Callingbox.webhooks.construct_event(payload=req.body + b" ", sig_header=req.headers.get("callingbox-signature"), secret=secret)
+
+
+def eventually(check: Callable[[], Any], timeout_s: float = 20.0, what: str = "condition") -> Any:
+    """Polls ``check`` until it returns a truthy value (a deadline, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.1)
+
+
+class InboundCallTest(LiveTestCase):
+    """A real inbound SIP call to a sandbox number, read back through the SDK: the walkthrough's
+    loop over iter_calls, the transcript and timeline, and the webhooks the server signed."""
+
+    def test_inbound_call_end_to_end(self):
+        c = self.client
+        sip_port = sip_port_of(BASE_URL)
+        if not sip_port:
+            self.skipTest("the server runs no SIP user agent")
+        received: List[Any] = []
+        with FakeServer(lambda req: (received.append(req), Reply(204))[1]) as hooks:
+            number = self.buy("628")
+            agent = c.agents.create(
+                name=unique("Front desk"), type="inbound", instructions="Take a message.",
+                returns={"caller_name": "string"}, webhook_url=hooks.url + "/hooks", number_ids=[number.id],
+            )
+            caller = SipCaller(sip_port)
+            try:
+                caller.call(number.e164, talk_s=1.0)
+            finally:
+                caller.close()
+
+            def finished() -> Any:
+                calls = [x for x in c.calls.iter_calls() if x.direction == "inbound" and x.agent_id == agent.id]
+                return calls if calls and calls[0].status not in ("queued", "initiated", "ringing", "in_progress") else None
+
+            calls = eventually(finished, what="the inbound call to finish")
+            self.assertEqual(len(calls), 1)
+            call = calls[0]
+            self.assertEqual((call.to_number, call.from_number), (number.e164, "+15551230000"))
+            self.assertEqual(call.status, "completed")
+            self.assertEqual(call.ended_by, "caller")
+            self.assertIn("caller_name", call.returns)
+            self.assertEqual(c.calls.retrieve(call.id).id, call.id)
+            self.assertEqual([x.id for x in c.calls.iter_calls(agent_id=agent.id, direction="inbound", limit=1)], [call.id])
+            self.assertEqual(c.calls.transcript(call.id).call_id, call.id)
+            timeline = list(c.calls.events(call.id).auto_paging_iter())
+            statuses = [e.data.to for e in timeline if e.type == "status"]
+            self.assertEqual(statuses[-1], "completed")
+            self.assertEqual([e.sequence_no for e in timeline], sorted(e.sequence_no for e in timeline))
+
+            # Webhooks: signed with the organisation's default secret, one per status, terminal last.
+            secret = c.webhook_secret.retrieve().secret
+            eventually(lambda: any(r.headers.get("callingbox-event-type") == "call.completed" for r in received), what="call.completed webhook")
+            events = [
+                Callingbox.webhooks.construct_event(payload=r.body, sig_header=r.headers.get("callingbox-signature"), secret=secret)
+                for r in received
+            ]
+            self.assertEqual([e.type for e in events][:2], ["call.ringing", "call.answered"])
+            self.assertEqual(events[-1].type, "call.completed")
+            self.assertTrue(all(e.data.call.id == call.id for e in events))
+            self.assertEqual([r.headers.get("callingbox-event-id") for r in received], [e.id for e in events])
+
+            deliveries = list(c.webhook_deliveries.list(call_id=call.id).auto_paging_iter())
+            self.assertEqual({d.id for d in deliveries}, {e.id for e in events})
+            completed = next(d for d in deliveries if d.event_type == "call.completed")
+            eventually(lambda: c.webhook_deliveries.retrieve(completed.id).status == "delivered", what="delivered status")
+            detail = c.webhook_deliveries.retrieve(completed.id)
+            self.assertGreaterEqual(len(detail.attempts), 1)
+            again = c.webhook_deliveries.redeliver(completed.id)
+            self.assertEqual(again.manual_retry_count, detail.manual_retry_count + 1)
+            count = len(received)
+            eventually(lambda: len(received) > count, what="the redelivery")
+            self.assertEqual(received[-1].headers.get("callingbox-event-id"), completed.id)  # same event id
+            self.assertEqual(c.calls.retrieve(call.id).webhook_status, "delivered")
 
 
 if __name__ == "__main__":
