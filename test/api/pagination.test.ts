@@ -13,7 +13,7 @@ beforeAll(async () => {
     const created = new Date(base + Math.floor(i / 4) * 1000);
     return { id: newId('call', created.getTime()), org_id: t.orgId, direction: i % 3 ? 'inbound' : 'outbound', to_number: '+14155550100', status: 'completed', created_at: created, updated_at: created } as const;
   });
-  await t.platform.store.db.insertInto('calls').values(rows).execute();
+  await t.platform.store.db.insertInto('calls').values(rows as never).execute();
   seeded.push(...rows.map((r) => r.id));
 }, 120_000);
 afterAll(async () => t.close());

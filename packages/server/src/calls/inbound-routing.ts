@@ -1,6 +1,6 @@
-import { BlockList, isIP } from 'node:net';
 import type { AgentsTable, NumbersTable, SipTrunksTable } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import { compileAllowlist, LOOPBACK_CIDRS, type SourceAllowlist } from '../telephony/sip/source-allowlist.ts';
 
 /** Where an inbound call comes from, as the carrier adapter saw it. */
 export interface InboundRequest {
@@ -20,35 +20,19 @@ export type InboundDecision =
   | { kind: 'accept'; number: NumbersTable; agent: AgentsTable };
 
 export interface RoutingPolicy {
-  /** `CALLINGBOX_SANDBOX_ALLOWED_CIDRS` beyond loopback. */
-  sandboxAllowed: string[];
+  /** Who may call sandbox numbers: loopback plus `CALLINGBOX_SANDBOX_ALLOWED_CIDRS` (see `sandboxAllowlist`). */
+  sandboxAllowed: SourceAllowlist;
   maxConcurrentCalls: number;
   activeCalls: () => number;
 }
 
+/** Loopback plus the configured CIDRs; a bad entry fails at start, naming it. */
+export function sandboxAllowlist(cidrs: readonly string[]): SourceAllowlist {
+  return compileAllowlist([...LOOPBACK_CIDRS, ...cidrs]);
+}
+
 /** Seconds a carrier should wait before retrying when we are at capacity. */
 const CAPACITY_RETRY_AFTER_S = 5;
-
-/** Builds a BlockList of CIDRs or single addresses (both families). */
-export function addressList(entries: string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [addr, bits] = entry.split('/');
-    const family = isIP(addr ?? '') === 6 ? 'ipv6' : 'ipv4';
-    if (!isIP(addr ?? '')) continue;
-    if (bits === undefined) list.addAddress(addr!, family);
-    else list.addSubnet(addr!, Number(bits), family);
-  }
-  return list;
-}
-
-const LOOPBACK = addressList(['127.0.0.0/8', '::1']);
-
-function matches(list: BlockList, address: string): boolean {
-  const plain = address.replace(/^::ffff:/, '');
-  const family = isIP(plain) === 6 ? 'ipv6' : 'ipv4';
-  return isIP(plain) !== 0 && list.check(plain, family);
-}
 
 /**
  * Inbound routing (calls.md → Inbound routing): the dialled number must be active and answered by
@@ -60,14 +44,14 @@ export async function routeInbound(store: Store, req: InboundRequest, policy: Ro
   if (!number) return { kind: 'reject', status: 404, reason: `no active number ${req.dialledNumber}` };
 
   if (number.carrier === 'sandbox' && req.via === 'sip') {
-    if (!matches(LOOPBACK, req.sourceAddress) && !matches(addressList(policy.sandboxAllowed), req.sourceAddress)) {
+    if (!policy.sandboxAllowed.allows(req.sourceAddress)) {
       return { kind: 'reject', status: 403, reason: `source ${req.sourceAddress} may not call sandbox numbers (CALLINGBOX_SANDBOX_ALLOWED_CIDRS)` };
     }
   } else if (number.carrier === 'sip') {
     if (req.via !== 'sip') return { kind: 'reject', status: 403, reason: 'a SIP-trunk number is reached over SIP only' };
     const trunk = await store.sipTrunks.get(number.org_id, number.sip_trunk_id!).catch(() => null);
     if (!trunk) return { kind: 'reject', status: 403, reason: 'the number\'s SIP trunk is gone' };
-    if (!matches(addressList(trunk.inbound_addresses), req.sourceAddress)) {
+    if (!compileAllowlist(trunk.inbound_addresses).allows(req.sourceAddress)) {
       if (trunk.auth_username && trunk.auth_password) return { kind: 'challenge', trunk, number };
       return { kind: 'reject', status: 403, reason: `source ${req.sourceAddress} is not in trunk ${trunk.id}'s inbound_addresses` };
     }

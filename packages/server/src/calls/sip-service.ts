@@ -9,6 +9,7 @@ import type { Store } from '../store/store.ts';
 import { SipUserAgent } from '../telephony/sip/user-agent.ts';
 import type { CallLifecycle } from './call-lifecycle.ts';
 import { createSipInviteRouter } from './sip-inbound.ts';
+import { sandboxAllowlist } from './inbound-routing.ts';
 
 const GREETING_WAV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/standin-greeting.wav');
 
@@ -24,7 +25,7 @@ export async function startSipService(d: { store: Store; clock: Clock; config: C
   const route = createSipInviteRouter({
     store: d.store, clock: d.clock, config: d.config, workerId, live, lifecycle: d.lifecycle,
     greeting: decodeWav(fs.readFileSync(GREETING_WAV)),
-    policy: { sandboxAllowed: d.config.sandboxAllowedCidrs, maxConcurrentCalls: d.config.maxConcurrentCalls, activeCalls: () => live.size },
+    policy: { sandboxAllowed: sandboxAllowlist(d.config.sandboxAllowedCidrs), maxConcurrentCalls: d.config.maxConcurrentCalls, activeCalls: () => live.size },
     log: d.log,
   });
   const ua = await SipUserAgent.start({
