@@ -50,10 +50,15 @@ export function normaliseNumber(user: string, defaultCountry: CountryCode = 'US'
   return normalizeE164(user, defaultCountry) ?? user;
 }
 
-/** Dialled and caller numbers of an INVITE (`telephony.md` → SIP trunks). */
+/**
+ * Dialled and caller numbers of an INVITE (`telephony.md` → SIP trunks): the Request-URI user
+ * (else To); the From user, or P-Asserted-Identity when From is anonymous or has no user.
+ */
 export function numbersOf(invite: SipRequest, defaultCountry: CountryCode = 'US'): { dialledNumber: string; callerNumber: string } {
   const dialled = userOf(invite.uri) ?? userOf(parseNameAddr(getHeader(invite, 'to') ?? '')?.uri) ?? '';
+  const from = userOf(parseNameAddr(getHeader(invite, 'from') ?? '')?.uri);
   const pai = getHeader(invite, 'p-asserted-identity');
-  const caller = userOf(pai ? parseNameAddr(pai)?.uri : undefined) ?? userOf(parseNameAddr(getHeader(invite, 'from') ?? '')?.uri) ?? 'anonymous';
+  const asserted = pai ? userOf(parseNameAddr(pai)?.uri) : undefined;
+  const caller = from && !/^anonymous$/i.test(from) ? from : (asserted ?? from ?? 'anonymous');
   return { dialledNumber: normaliseNumber(dialled, defaultCountry), callerNumber: normaliseNumber(caller, defaultCountry) };
 }
