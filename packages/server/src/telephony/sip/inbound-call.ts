@@ -63,6 +63,7 @@ export class InboundCall implements DialogHandler {
       return this.reject(500);
     }
     if (this.cancelled.signal.aborted) return;
+    if (this.ctx.closing.aborted) return this.reject(503, 5); // shutting down: open no media
     if ('reject' in decision) {
       this.ctx.log('sip.rejected', { callId, dialledNumber, callerNumber, status: decision.reject, reason: decision.reason });
       return this.reject(decision.reject, decision.retryAfterS, decision.challenge);

@@ -115,3 +115,16 @@ describe('outbound calls (SipUserAgent.call)', () => {
     expect(invites).toBeGreaterThanOrEqual(5); // Timer A retransmissions
   });
 });
+
+describe('outbound calls during shutdown', () => {
+  it('close() ends a ringing attempt at once', async () => {
+    const callee = await ua(() => new Promise(() => {}));
+    const caller = await SipUserAgent.start({ host: '127.0.0.1', port: 0, rtpPorts: { minPort: 0, maxPort: 0 }, clock: systemClock, route: () => Promise.resolve({ reject: 403 }) });
+    const attempt = caller.call({ to: `sip:+1@127.0.0.1:${callee.port}`, fromNumber: '+1555' });
+    await new Promise((r) => setTimeout(r, 100));
+    const t = Date.now();
+    await caller.close();
+    expect(await attempt).toMatchObject({ answered: false, outcome: 'failed' });
+    expect(Date.now() - t).toBeLessThan(2500);
+  });
+});

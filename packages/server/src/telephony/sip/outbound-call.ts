@@ -169,6 +169,9 @@ export class OutboundCall implements DialogHandler {
         .sleep(this.o.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS, finished.signal)
         .then(() => cancel('no_answer'))
         .catch(() => {});
+      // The user agent shutting down ends the attempt (and its timers) at once
+      if (this.ctx.closing.aborted) finish(undefined);
+      else this.ctx.closing.addEventListener('abort', () => finish(undefined), { once: true });
       if (this.o.signal?.aborted) cancel('canceled');
       else this.o.signal?.addEventListener('abort', () => cancel('canceled'), { once: true });
     });
