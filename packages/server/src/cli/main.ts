@@ -4,12 +4,15 @@ import { DataDirLockedError } from '../store/open-database.ts';
 import { runOrgCommand } from './org.ts';
 import { runStart } from './start.ts';
 import { runOpenapi } from './openapi.ts';
+import { runCall } from './call.ts';
 
 const USAGE = `Usage: callingbox <command>
 
   start                       run the platform (HTTP API on PORT, default 8080)
   org create --name <name>    create an organisation and print its first API key
   org list                    list organisations
+  call <number> [--wav f] [--record f] [--dtmf 1#] [--to sip:…]
+                              place a real SIP call to the local server (or --to)
   openapi                     print the OpenAPI 3.1 document
 
 Environment: PORT, CALLINGBOX_DATA_DIR (default ./.callingbox), DATABASE_URL (postgres://…; default embedded).`;
@@ -25,6 +28,10 @@ export async function main(argv: string[]): Promise<number> {
         const [sub, ...args] = rest;
         const { values } = parseArgs({ args, options: { name: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
         return await runOrgCommand(loadConfig(), sub, values);
+      }
+      case 'call': {
+        const config = loadConfig();
+        return await runCall(rest, { dataDir: config.dataDir, sipPortFallback: config.sipPort });
       }
       case 'openapi':
         return await runOpenapi(loadConfig());
