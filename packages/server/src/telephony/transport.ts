@@ -7,18 +7,13 @@
  * direction only.
  */
 
-/** Sample rates a frame may carry: 8 kHz on phone lines, 16/24/48 kHz from browsers and TTS. */
-export type SampleRateHz = 8000 | 16000 | 24000 | 48000;
+import type { AudioFrame } from '../core/audio/audio-frame.ts';
+
+// The frame type lives in core (imports flow one way); the port re-exports it for its users.
+export type { AudioFrame, SampleRateHz } from '../core/audio/audio-frame.ts';
 
 /** The frame length every carrier uses: 20 ms, the RTP packetisation time of G.711 (RFC 3551 §4.5). */
 export const FRAME_MS = 20;
-
-/** 20 ms of mono PCM16 audio. `startMs` is the frame's position on the call's media timeline. */
-export interface AudioFrame {
-  readonly samples: Int16Array;
-  readonly sampleRateHz: SampleRateHz;
-  readonly startMs: number;
-}
 
 /** Which carrier a session belongs to (the `carrier` of a phone number). */
 export type Carrier = 'sip' | 'sandbox' | 'twilio' | 'web';
