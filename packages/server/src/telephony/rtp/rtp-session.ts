@@ -9,12 +9,12 @@ import type dgram from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../core/clock.ts';
+import { type Resampler, createResampler } from '../../core/audio/resampler.ts';
 import { AsyncQueue } from '../async-queue.ts';
 import type { AudioFrame, PlayoutResult } from '../transport.ts';
 import type { G711Encoding } from '../sip/sdp-answer.ts';
 import { decodeG711, encodeG711, g711SilenceByte } from './g711.ts';
 import { JitterBuffer } from './jitter-buffer.ts';
-import { toNarrowband } from './narrowband.ts';
 import { type PacerFactory, realTimePacer } from './pacer.ts';
 import { PlayoutQueue, SAMPLES_PER_FRAME } from './playout-queue.ts';
 import { parseRtpPacket, serializeRtpPacket } from './rtp-packet.ts';
@@ -139,14 +139,28 @@ export class RtpSession {
     signal.addEventListener('abort', stop, { once: true });
     this.o.signal.addEventListener('abort', stop, { once: true });
     void (async () => {
+      // One resampler per segment and rate: it keeps filter state between frames (core/audio)
+      let rs: Resampler | undefined;
       try {
         for await (const f of frames) {
           if (signal.aborted || this.closed) break;
-          seg.append(toNarrowband(f.samples, f.sampleRateHz));
+          if (f.sampleRateHz === 8000) {
+            seg.append(f.samples);
+            continue;
+          }
+          if (rs?.fromHz !== f.sampleRateHz) {
+            if (rs) seg.append(rs.flush());
+            rs?.close();
+            rs = await createResampler(f.sampleRateHz, 8000);
+          }
+          seg.append(rs.process(f.samples));
         }
+        if (rs) seg.append(rs.flush());
         seg.finish();
       } catch {
         seg.cancel(); // a failing producer (TTS error) ends its segment, not the call
+      } finally {
+        rs?.close();
       }
     })();
     return seg.done.finally(() => {
