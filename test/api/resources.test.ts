@@ -129,6 +129,8 @@ describe('calls (read side)', () => {
       result: { caller_name: 'Ada' }, result_status: 'completed', answered_at: at, ended_at: new Date(at.getTime() + 61_000), duration_seconds: 61, hangup_cause: 'caller_hangup', ended_by: 'caller', metadata: { crm_id: 7 },
     });
     const r = (await t.api('GET', `/v1/calls/${call.id}`)).body;
+    // A list page (which reads only the snapshot fields it shows) serves the very same object.
+    expect((await t.api('GET', `/v1/calls?agent_id=${agent.id}`)).body[0]).toEqual(r);
     expect(r).toMatchObject({ id: call.id, agent_id: agent.id, agent_version: 1, direction: 'inbound', status: 'completed', instructions: 'Be nice.', prompt: 'Be nice.', persona: 'Default persona', returns: { caller_name: 'string' }, result: { caller_name: 'Ada' }, result_status: 'completed', timezone: 'Europe/Paris', answered_at: '2026-11-24T13:05:00.123Z', duration_seconds: 61, hangup_cause: 'caller_hangup', ended_by: 'caller', webhook_status: 'none', metadata: { crm_id: 7 }, recording_url: null, redacted_at: null, answered_by: null, latency: null });
     const keys = ['id', 'agent_id', 'agent_version', 'direction', 'to_number', 'from_number', 'status', 'answered_by', 'persona', 'instructions', 'prompt', 'context', 'returns', 'result', 'result_status', 'result_error', 'language', 'voice', 'webhook_url', 'webhook_status', 'webhook_error', 'created_at', 'started_at', 'answered_at', 'ended_at', 'duration_seconds', 'billed_duration_seconds', 'billing_amount_milli_cents', 'reservation_status', 'error_code', 'error_message', 'hangup_cause', 'ended_by', 'metadata', 'latency', 'recording_url', 'timezone', 'redacted_at', 'updated_at'];
     expect(Object.keys(r).sort()).toEqual(keys.sort());
