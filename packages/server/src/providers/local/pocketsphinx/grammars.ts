@@ -27,11 +27,11 @@ export function digitsGrammar(opts: { carrierPhrases?: readonly string[]; name?:
   return { kind: 'grammar', name: opts.name ?? 'digits', jsgf };
 }
 
-/** Yes or no, with the usual ways of saying them. */
+/** Yes or no, with the usual ways of saying them, alone or chained ("yes, that is right"). */
 export function yesNoGrammar(): RecognitionBias {
-  const yes = ['yes', 'yeah', 'yep', 'sure', 'correct', "that's right", "that's correct", 'right', 'okay'];
-  const no = ['no', 'nope', 'not really', "that's wrong", 'wrong', 'incorrect'];
-  const jsgf = ['#JSGF V1.0;', 'grammar yesno;', 'public <answer> = <yes> | <no>;', `<yes> = ${alternatives(yes)};`, `<no> = ${alternatives(no)};`].join('\n');
+  const yes = ['yes', 'yeah', 'yep', 'sure', 'correct', "that's right", 'that is right', "that's correct", 'that is correct', 'right', 'okay', 'of course'];
+  const no = ['no', 'nope', 'not really', "that's wrong", 'that is wrong', 'wrong', 'incorrect', 'not at all'];
+  const jsgf = ['#JSGF V1.0;', 'grammar yesno;', 'public <answer> = <yes>+ | <no>+;', `<yes> = ${alternatives(yes)};`, `<no> = ${alternatives(no)};`].join('\n');
   return { kind: 'grammar', name: 'yesno', jsgf };
 }
 
