@@ -1,0 +1,136 @@
+/**
+ * The scripted SIP caller behind `callingbox call` (`telephony.md` → The CLI dialer), minus the
+ * command line: places a call through a `SipUserAgent`, waits for the agent to finish each turn,
+ * then speaks the next scripted audio or sends DTMF, records both sides, and reports how the call
+ * went. Text-to-speech, WAV files and the live transcript belong to the CLI around it.
+ */
+import type { Clock } from '../../core/clock.ts';
+import type { DigestCredentials } from './digest.ts';
+import type { AudioFrame } from '../transport.ts';
+import { SpeechActivityDetector } from './speech-activity.ts';
+import type { SipUserAgent } from './user-agent.ts';
+
+/** One thing the caller does, after the agent's turn. */
+export type DialerStep =
+  | { readonly say: Iterable<AudioFrame> | AsyncIterable<AudioFrame> }
+  | { readonly dtmf: string }
+  | { readonly pauseMs: number };
+
+/** What happened, as it happens (for live output). */
+export type DialerEvent =
+  | { readonly type: 'ringing' | 'answered' }
+  | { readonly type: 'agent-speech-start' | 'agent-speech-end'; readonly atMs: number }
+  | { readonly type: 'step'; readonly index: number; readonly atMs: number }
+  | { readonly type: 'ended'; readonly by: 'caller' | 'agent' };
+
+/** A dialer run. */
+export interface DialerOptions {
+  readonly to: string;
+  readonly fromNumber: string;
+  readonly credentials?: DigestCredentials;
+  readonly steps: readonly DialerStep[];
+  readonly clock: Clock;
+  /** The agent's turn is over after this much quiet following its speech. */
+  readonly turnSilenceMs?: number;
+  /** …or when it has not started speaking within this long. */
+  readonly noSpeechTimeoutMs?: number;
+  /** Hang up after this long in any case. */
+  readonly maxCallMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (e: DialerEvent) => void;
+}
+
+/** How the call went. Audio is 8 kHz PCM16 on the call's timeline (ms after answer). */
+export interface DialerResult {
+  readonly answered: boolean;
+  readonly outcome?: 'busy' | 'no_answer' | 'canceled' | 'failed';
+  readonly status?: number;
+  readonly carrierCallId?: string;
+  readonly endedBy?: 'caller' | 'agent';
+  readonly agentTurns: readonly { startMs: number; endMs: number | undefined }[];
+  readonly fromAgent: readonly AudioFrame[];
+  readonly toAgent: readonly { atMs: number; samples: Int16Array }[];
+  readonly dtmfSent: string;
+}
+
+const POLL_MS = 20;
+
+/** Runs the script; never rejects for call failures (they are in the result). */
+export async function runDialer(ua: SipUserAgent, o: DialerOptions): Promise<DialerResult> {
+  const emit = (e: DialerEvent): void => o.onEvent?.(e);
+  const r = await ua.call({ to: o.to, fromNumber: o.fromNumber, onRinging: () => emit({ type: 'ringing' }), ...(o.credentials ? { credentials: o.credentials } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  const empty = { agentTurns: [], fromAgent: [], toAgent: [], dtmfSent: '' };
+  if (!r.answered) return { answered: false, outcome: r.outcome, ...(r.status !== undefined ? { status: r.status } : {}), ...empty };
+  const call = r.call;
+  emit({ type: 'answered' });
+  const answeredAt = o.clock.now();
+  const since = (): number => o.clock.now() - answeredAt;
+  const fromAgent: AudioFrame[] = [];
+  const toAgent: { atMs: number; samples: Int16Array }[] = [];
+  const turns: { startMs: number; endMs: number | undefined }[] = [];
+  const detector = new SpeechActivityDetector({ endSilenceMs: o.turnSilenceMs ?? 800 });
+  let turnsEnded = 0;
+  const listening = (async () => {
+    for await (const f of call.fromCaller) {
+      fromAgent.push(f);
+      for (const e of detector.push(f)) {
+        if (e.type === 'speech-start') turns.push({ startMs: e.atMs, endMs: undefined });
+        else {
+          const last = turns.at(-1);
+          if (last) last.endMs = e.atMs;
+          turnsEnded++;
+        }
+        emit({ type: e.type === 'speech-start' ? 'agent-speech-start' : 'agent-speech-end', atMs: e.atMs });
+      }
+    }
+  })();
+  const stop = AbortSignal.any([call.ended, ...(o.signal ? [o.signal] : [])]);
+  let weHungUp = false;
+  const hangup = async (): Promise<void> => {
+    weHungUp = true;
+    await call.hangup({ cause: 'caller_hangup', by: 'caller' });
+  };
+  // maxCallMs (or the caller's abort) ends the call from our side, wherever the script is
+  void o.clock
+    .sleep(o.maxCallMs ?? 120_000, stop)
+    .then(hangup, () => (o.signal?.aborted && !call.ended.aborted ? hangup() : undefined));
+
+  /** Waits until the agent spoke and went quiet (a new turn ended), or never started within the timeout. */
+  const agentTurn = async (): Promise<void> => {
+    const endedBefore = turnsEnded;
+    const startedBefore = turns.length;
+    const start = o.clock.now();
+    while (!stop.aborted) {
+      if (turnsEnded > endedBefore) return;
+      const quietSoFar = turns.length === startedBefore && !detector.speaking;
+      if (quietSoFar && o.clock.now() - start >= (o.noSpeechTimeoutMs ?? 5_000)) return;
+      await o.clock.sleep(POLL_MS, stop).catch(() => {});
+    }
+  };
+
+  let dtmfSent = '';
+  for (const [index, step] of o.steps.entries()) {
+    await agentTurn();
+    if (stop.aborted) break;
+    emit({ type: 'step', index, atMs: since() });
+    if ('say' in step) {
+      const frames = step.say;
+      const tee = async function* (): AsyncGenerator<AudioFrame> {
+        for await (const f of frames) {
+          toAgent.push({ atMs: since(), samples: f.samples });
+          yield f;
+        }
+      };
+      await call.play({ frames: tee() }, { signal: stop });
+    } else if ('dtmf' in step) {
+      await call.sendDtmf(step.dtmf, { signal: stop });
+      dtmfSent += step.dtmf;
+    } else await o.clock.sleep(step.pauseMs, stop).catch(() => {});
+  }
+  await agentTurn(); // hear the agent's answer to the last step
+  if (!call.ended.aborted) await hangup();
+  const endedBy: 'caller' | 'agent' = weHungUp ? 'caller' : 'agent';
+  emit({ type: 'ended', by: endedBy });
+  await listening;
+  return { answered: true, carrierCallId: call.metadata.carrierCallId, endedBy, agentTurns: turns, fromAgent, toAgent, dtmfSent };
+}
