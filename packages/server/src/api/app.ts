@@ -13,6 +13,7 @@ import { registerAgentRoutes } from './routes/agents.ts';
 import { registerCallRoutes } from './routes/calls.ts';
 import { registerNumberRoutes } from './routes/numbers.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
+import { registerEventStream } from './routes/events.ts';
 import { Health } from './schemas/misc.ts';
 
 // api.md → Errors: "413 payload_too_large: body over 1 MiB".
@@ -53,6 +54,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerCallRoutes(app, deps);
   registerAccountRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerEventStream(app, deps);
 
   app.openapi(route({ method: 'get', path: '/v1/health', tags: ['Health'], summary: 'Liveness and components (no key needed)', security: [], request: {  }, responses: responses(Health) }), async (c) => {
     const dbOk = await deps.pingDatabase();
