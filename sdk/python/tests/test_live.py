@@ -289,24 +289,6 @@ class CallsTest(LiveTestCase):
         with self.assertRaises(callingbox.UnprocessableEntityError):
             self.client.calls.create(agent_id=inbound_agent.id, to="+14155550199")
 
-    def test_event_stream_replays_after_last_event_id(self):
-        _a, _n, first = self._outbound_call()
-        _a, _n, second = self._outbound_call()
-        first_events = self.route(lambda: self.client.calls.events(first.id))
-        self.assertTrue(first_events, "a created call has at least one event")
-        client = self.client.with_options(timeout=15)
-        stream = self.route(lambda: client.events.stream(last_event_id=first_events[0].id, reconnect=False))
-        try:
-            seen: List[Any] = []
-            for event in stream:
-                seen.append(event)
-                if event.data.call.id == second.id:
-                    break
-        finally:
-            stream.close()
-        self.assertTrue(all(e.id.startswith("cev_") for e in seen))
-        self.assertTrue(seen[-1].type.startswith("call."))
-
     def test_webhook_signed_by_the_server_verifies(self):
         received: List[Any] = []
         arrived = threading.Event()
@@ -345,31 +327,52 @@ class InboundCallTest(LiveTestCase):
     """A real inbound SIP call to a sandbox number, read back through the SDK: the walkthrough's
     loop over iter_calls, the transcript and timeline, and the webhooks the server signed."""
 
-    def test_inbound_call_end_to_end(self):
-        c = self.client
+    def place_call(self, **agent_fields: Any) -> Any:
+        """Buys a number, puts a new inbound agent on it, calls it over SIP and waits until the
+        call is over. Returns (agent, number, call)."""
         sip_port = sip_port_of(BASE_URL)
         if not sip_port:
             self.skipTest("the server runs no SIP user agent")
+        c = self.client
+        number = self.buy("628")
+        agent = c.agents.create(name=unique("Front desk"), type="inbound", instructions="Take a message.", number_ids=[number.id], **agent_fields)
+        caller = SipCaller(sip_port)
+        try:
+            caller.call(number.e164, talk_s=1.0)
+        finally:
+            caller.close()
+
+        def finished() -> Any:
+            calls = [x for x in c.calls.iter_calls() if x.direction == "inbound" and x.agent_id == agent.id]
+            return calls if calls and calls[0].status not in ("queued", "initiated", "ringing", "in_progress") else None
+
+        calls = eventually(finished, what="the inbound call to finish")
+        self.assertEqual(len(calls), 1)
+        return agent, number, calls[0]
+
+    def test_event_stream_replays_after_last_event_id(self):
+        _agent, _number, call = self.place_call()
+        timeline = list(self.client.calls.events(call.id).auto_paging_iter())
+        first_status = next(e for e in timeline if e.type == "status")
+        stream = self.client.with_options(timeout=15).events.stream(last_event_id=first_status.id, reconnect=False)
+        try:
+            seen: List[Any] = [self.route(lambda: next(stream))]
+            while not (seen[-1].data.call.id == call.id and seen[-1].type == "call.completed"):
+                seen.append(next(stream))
+        finally:
+            stream.close()
+        mine = [e for e in seen if e.data.call.id == call.id]
+        self.assertTrue(all(e.id.startswith("cev_") and e.id > first_status.id for e in seen))
+        self.assertIn("call.answered", [e.type for e in mine])
+        self.assertEqual(mine[-1].event, "call.completed")
+        self.assertEqual(mine[-1].data.call.status, "completed")
+        self.assertEqual(mine[-1].api_version, "2026-04")
+
+    def test_inbound_call_end_to_end(self):
+        c = self.client
         received: List[Any] = []
         with FakeServer(lambda req: (received.append(req), Reply(204))[1]) as hooks:
-            number = self.buy("628")
-            agent = c.agents.create(
-                name=unique("Front desk"), type="inbound", instructions="Take a message.",
-                returns={"caller_name": "string"}, webhook_url=hooks.url + "/hooks", number_ids=[number.id],
-            )
-            caller = SipCaller(sip_port)
-            try:
-                caller.call(number.e164, talk_s=1.0)
-            finally:
-                caller.close()
-
-            def finished() -> Any:
-                calls = [x for x in c.calls.iter_calls() if x.direction == "inbound" and x.agent_id == agent.id]
-                return calls if calls and calls[0].status not in ("queued", "initiated", "ringing", "in_progress") else None
-
-            calls = eventually(finished, what="the inbound call to finish")
-            self.assertEqual(len(calls), 1)
-            call = calls[0]
+            agent, number, call = self.place_call(returns={"caller_name": "string"}, webhook_url=hooks.url + "/hooks")
             self.assertEqual((call.to_number, call.from_number), (number.e164, "+15551230000"))
             self.assertEqual(call.status, "completed")
             self.assertEqual(call.ended_by, "caller")
