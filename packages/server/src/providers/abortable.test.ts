@@ -14,7 +14,7 @@ describe('untilAborted', () => {
   it('ends quietly at once when aborted while the source is waiting, and removes its listener', async () => {
     const ac = new AbortController();
     let returned = false;
-    const source = {
+    const source: AsyncIterable<number> = {
       [Symbol.asyncIterator]: () => ({
         next: () => new Promise<IteratorResult<number>>(() => undefined), // a silent line
         return: () => {
