@@ -73,14 +73,14 @@ class StreamTest(unittest.TestCase):
 
         def stall_after(first: bytes):
             yield first
-            time.sleep(1.0)  # no keep-alive: the client gives up on this connection first
+            time.sleep(5.0)  # no keep-alive: the client gives up on this connection first
 
         def handler(req):
             if next(connections) == 0:
                 return Reply(stream=stall_after(message("cev_1", "call.ringing", "call_1")), chunked=True)
             return Reply(stream=[message("cev_2", "call.answered", "call_1")], chunked=True)
 
-        with mock.patch.object(Events, "IDLE_TIMEOUT_S", 0.2), FakeServer(handler) as server:
+        with mock.patch.object(Events, "IDLE_TIMEOUT_S", 0.5), FakeServer(handler) as server:
             stream = server.client().events.stream()
             events = [next(stream), next(stream)]
             stream.close()
