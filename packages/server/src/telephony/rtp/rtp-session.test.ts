@@ -135,6 +135,19 @@ describe('RtpSession on loopback', () => {
     expect(r.playedMs).toBeLessThan(2000);
   });
 
+  it('holds playout while on hold (nothing sent, nothing reported played) and resumes after', async () => {
+    const p = await peer();
+    const { s } = await session({ remote: { address: '127.0.0.1', port: p.port } });
+    s.setHold(true, false);
+    let done = false;
+    const playing = s.play(tone(3), new AbortController().signal).then((r) => ((done = true), r));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(done).toBe(false);
+    expect(p.got.length).toBe(0);
+    s.setHold(false, true);
+    expect(await playing).toEqual({ playedMs: 60, completed: true });
+  });
+
   it('detects an RTP timeout on the injected clock and ends quietly on abort', async () => {
     const clock = new FakeClock();
     let timedOut = 0;

@@ -212,6 +212,9 @@ export class RtpSession {
     }
     const ts = this.timestamp;
     this.timestamp = (this.timestamp + SAMPLES_PER_FRAME) >>> 0;
+    // Nothing can be heard while we may not send (hold) or know no address: playout and DTMF wait, so
+    // what `play()` reports as played was really sent (STYLE rule 5)
+    if (!this.remote || !this.canSend) return;
     const dtmf = this.dtmfOut[0];
     if (dtmf && this.o.dtmfPayloadType !== undefined) {
       // RFC 4733 §2.5.1.2: every packet of an event carries the event's start timestamp
