@@ -19,6 +19,15 @@ const PYTHON = process.env.PYTHON ?? 'python3';
 // The Python suites start local fake servers and, in the packaging test, `pip wheel`: seconds, not ms.
 const PYTHON_TIMEOUT_MS = 180_000;
 
+/** A Python 3.9 interpreter (the oldest the SDK supports) from pyenv, when this machine has one. */
+function python39(): string | undefined {
+  const versions = path.join(process.env.PYENV_ROOT ?? path.join(os.homedir(), '.pyenv'), 'versions');
+  const found = fs.existsSync(versions) ? fs.readdirSync(versions).find((v) => /^3\.9\.\d+$/.test(v)) : undefined;
+  const bin = found ? path.join(versions, found, 'bin/python3') : undefined;
+  return bin && fs.existsSync(bin) ? bin : undefined;
+}
+const PYTHON39 = python39();
+
 interface Run {
   code: number | null;
   stdout: string;
@@ -85,6 +94,12 @@ describe('sdk/python unit tests', () => {
     const s = summary(r);
     expect(s.ok, explain(r)).toBe(true);
     expect(s.ran).toBeGreaterThanOrEqual(60);
+  }, PYTHON_TIMEOUT_MS);
+
+  it.skipIf(!PYTHON39)('pass on Python 3.9, the oldest version the package supports', async () => {
+    const r = await run(PYTHON39!, ['-m', 'unittest', 'discover', '-s', TESTS_DIR], { env: pythonEnv() });
+    expect(r.code, explain(r)).toBe(0);
+    expect(summary(r).ok, explain(r)).toBe(true);
   }, PYTHON_TIMEOUT_MS);
 });
 
