@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VadEvent } from '../vad.ts';
 import { collect, concat, frames, noise, silence, stream, tone } from '../testing/audio-fixtures.ts';
+import { vadConformance } from '../testing/conformance.ts';
 import { EnergyVad, levelDbfs } from './energy-vad.ts';
 
 const vad = new EnergyVad();
@@ -32,3 +33,5 @@ describe('EnergyVad (the reported fallback)', () => {
     expect(levelDbfs(silence(8000, 20))).toBe(-120);
   });
 });
+
+vadConformance('EnergyVad', () => new EnergyVad());

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ComponentMissingError, ProviderError } from '../provider-error.ts';
 import type { TtsFrame } from '../tts.ts';
 import { collect } from '../testing/audio-fixtures.ts';
+import { ttsConformance } from '../testing/conformance.ts';
 import { FliteTts } from './flite-tts.ts';
 
 const tts = new FliteTts();
@@ -88,3 +89,5 @@ describe('FliteTts (Flite in WebAssembly, voice rms)', () => {
     expect((e as ComponentMissingError).code).toBe('provider_unavailable');
   });
 });
+
+ttsConformance('FliteTts', () => tts);

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ComponentMissingError } from '../provider-error.ts';
 import type { SttEvent } from '../stt.ts';
 import { collect, concat, frames, noise, silence, stream, telephone, wordErrorRate } from '../testing/audio-fixtures.ts';
+import { sttConformance } from '../testing/conformance.ts';
 import { FliteTts } from './flite-tts.ts';
 import { digitsFromWords, digitsGrammar, yesNoGrammar } from './pocketsphinx/grammars.ts';
 import { PocketsphinxStt } from './pocketsphinx-stt.ts';
@@ -118,3 +119,5 @@ describe('PocketsphinxStt (Debian pocketsphinx-en-us, in-process)', () => {
     expect((err as ComponentMissingError).fallback).toMatch(/keypad|DTMF/);
   });
 });
+
+sttConformance('PocketsphinxStt', () => stt);
