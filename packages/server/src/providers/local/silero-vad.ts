@@ -142,6 +142,11 @@ export class SileroVad implements VadProvider {
     }
   }
 
+  /** Drops the pooled detectors (sherpa frees them when collected). Idempotent. */
+  close(): void {
+    this.pool.clear();
+  }
+
   private drain(vad: SherpaVad, streamStartMs: number): Array<{ speechStartMs: number; speechEndMs: number }> {
     const out: Array<{ speechStartMs: number; speechEndMs: number }> = [];
     while (!vad.isEmpty()) {
