@@ -76,6 +76,13 @@ describe('PocketsphinxStt (Debian pocketsphinx-en-us, in-process)', () => {
     expect(yes.map((f) => f.text).join(' ')).toMatch(/^(yes|yeah|that's right|right|correct)( |$)/);
   });
 
+  it('spots keywords in free speech with a keyword list', async () => {
+    const bias = { kind: 'keywords' as const, name: 'services', keywords: [{ phrase: 'cleaning', threshold: 1e-20 }, { phrase: 'whitening', threshold: 1e-20 }] };
+    const text = finals(await transcribe(turn(said.move!), { signal: new AbortController().signal, bias })).map((f) => f.text).join(' ');
+    expect(text.split(' ')).toContain('cleaning');
+    expect(text).not.toContain('whitening');
+  });
+
   it('ends each utterance at its own silence: two answers, two finals, in order', async () => {
     const x = concat(noise(8000, 300, 40), said.yes!, noise(8000, 1000, 40, 3), said.yes!, noise(8000, 800, 40, 4));
     const ev = await transcribe(x, { signal: new AbortController().signal, bias: yesNoGrammar(), interimResults: false });
