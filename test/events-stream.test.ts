@@ -26,7 +26,7 @@ async function readEvents(res: Response, count: number, timeoutMs = 5000): Promi
         const block = buf.slice(0, i);
         buf = buf.slice(i + 2);
         const f = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
-        if (f.data) out.push({ id: f.id, event: f.event, data: JSON.parse(f.data) });
+        if (f.data) out.push({ id: f.id ?? '', event: f.event ?? 'message', data: JSON.parse(f.data) });
       }
     }
   } finally {

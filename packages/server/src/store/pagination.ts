@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { ValidationError } from '../core/errors.ts';
 
 /** A position in a `created_at desc, id desc` ordering. */
@@ -52,4 +53,17 @@ export function toPage<T extends { created_at: Date; id: string }>(rows: T[], re
   const items = hasMore ? rows.slice(0, req.limit) : rows;
   const last = items[items.length - 1];
   return { items, nextCursor: hasMore && last ? encodeCursor({ createdAt: last.created_at, id: last.id }, req.filters) : null };
+}
+
+/**
+ * Runs a single-table list query as one keyset page: after the cursor's position, newest first
+ * (`created_at desc, id desc`), one row more than the limit to know whether another page follows.
+ */
+export async function keysetPage<DB, TB extends keyof DB, O extends { created_at: Date; id: string }>(q: SelectQueryBuilder<DB, TB, O>, page: PageRequest): Promise<Page<O>> {
+  if (page.cursor) {
+    const pos = decodeCursor(page.cursor, page.filters);
+    q = q.where(sql<boolean>`(created_at, id) < (${pos.createdAt}, ${pos.id})`);
+  }
+  const rows = await q.orderBy(sql`created_at desc, id desc`).limit(page.limit + 1).execute();
+  return toPage(rows, page);
 }

@@ -3,7 +3,7 @@ import { newId } from '../../core/ids.ts';
 import type { AgentsTable, AgentVersionsTable, Json } from '../schema.ts';
 import { jsonb } from '../jsonb.ts';
 import { pgConstraint, pgErrorCode, type RepoDeps } from '../store.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
 /** The fields an agent's configuration consists of: what a version records and a call snapshots. */
 export const AGENT_CONFIG_FIELDS = [
@@ -71,12 +71,7 @@ export class AgentRepo {
     let q = this.d.db.selectFrom('agents').selectAll().where('org_id', '=', orgId);
     if (filter.type?.length) q = q.where('type', 'in', filter.type);
     if (!filter.includeArchived) q = q.where('archived_at', 'is', null);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   /** Applies a partial change: bumps `version` and records the new configuration. */

@@ -3,7 +3,7 @@ import { newId } from '../../core/ids.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import type { RepoDeps } from '../store.ts';
 import type { ApiKeysTable } from '../schema.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
 const KEY_PREFIX = 'sk_live_';
 // Display prefix length fixed by api.md: "the first 12 characters, for recognising it".
@@ -60,12 +60,7 @@ export class ApiKeyRepo {
 
   async list(orgId: string, page: PageRequest): Promise<Page<ApiKeysTable>> {
     let q = this.d.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   /** Revokes at once; revoking twice keeps the first time. */

@@ -4,7 +4,7 @@ import { newId } from '../../core/ids.ts';
 import type { CallEventsTable, CallsTable, CallStatus, TranscriptSegmentsTable } from '../schema.ts';
 import { jsonb } from '../jsonb.ts';
 import type { RepoDeps } from '../store.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
 export interface CallFilter {
   direction?: Array<'inbound' | 'outbound'> | undefined;
@@ -71,12 +71,7 @@ export class CallRepo {
     if (f.from_number?.length) q = q.where('from_number', 'in', f.from_number);
     if (f.created_after) q = q.where('created_at', '>=', f.created_after);
     if (f.created_before) q = q.where('created_at', '<', f.created_before);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   async transcript(orgId: string, callId: string): Promise<TranscriptSegmentsTable[]> {

@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { NumbersTable } from '../schema.ts';
 import { pgConstraint, pgErrorCode, type RepoDeps } from '../store.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
 export interface NumberCreate {
   e164: string;
@@ -45,12 +45,7 @@ export class NumberRepo {
 
   async list(orgId: string, status: Array<'active' | 'released'>, page: PageRequest): Promise<Page<NumbersTable>> {
     let q = this.d.db.selectFrom('numbers').selectAll().where('org_id', '=', orgId).where('status', 'in', status);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   /** E.164 numbers active in the whole installation with this prefix (sandbox availability). */

@@ -3,7 +3,7 @@ import { newId } from '../../core/ids.ts';
 import type { SipTrunksTable } from '../schema.ts';
 import { jsonb } from '../jsonb.ts';
 import type { RepoDeps } from '../store.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
 export interface TrunkFields {
   name: string;
@@ -31,12 +31,7 @@ export class SipTrunkRepo {
 
   async list(orgId: string, page: PageRequest): Promise<Page<SipTrunksTable>> {
     let q = this.d.db.selectFrom('sip_trunks').selectAll().where('org_id', '=', orgId).where('deleted_at', 'is', null);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   async update(orgId: string, id: string, patch: Partial<TrunkFields>): Promise<SipTrunksTable> {

@@ -3,7 +3,7 @@ import { newId } from '../../core/ids.ts';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../schema.ts';
 import { jsonb } from '../jsonb.ts';
 import type { RepoDeps } from '../store.ts';
-import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 import { newWebhookSecret } from './orgs.ts';
 
 export interface EndpointFields {
@@ -39,12 +39,7 @@ export class WebhookRepo {
 
   async listEndpoints(orgId: string, page: PageRequest): Promise<Page<WebhookEndpointsTable>> {
     let q = this.d.db.selectFrom('webhook_endpoints').selectAll().where('org_id', '=', orgId).where('deleted_at', 'is', null);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   /** PATCH: `status: "enabled"` re-enables and zeroes the failure counter. */
@@ -85,12 +80,7 @@ export class WebhookRepo {
     if (f.endpoint_id?.length) q = q.where('endpoint_id', 'in', f.endpoint_id);
     if (f.call_id?.length) q = q.where('call_id', 'in', f.call_id);
     if (f.status?.length) q = q.where('status', 'in', f.status);
-    if (page.cursor) {
-      const pos = decodeCursor(page.cursor, page.filters);
-      q = q.where(({ eb, refTuple, tuple }) => eb(refTuple('created_at', 'id'), '<', tuple(pos.createdAt, pos.id)));
-    }
-    const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit + 1).execute();
-    return toPage(rows, page);
+    return keysetPage(q, page);
   }
 
   async getDelivery(orgId: string, id: string): Promise<WebhookDeliveriesTable> {
