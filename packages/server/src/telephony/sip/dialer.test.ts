@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../core/clock.ts';
 import type { AudioFrame, MediaTransport } from '../transport.ts';
-import { type DialerEvent, runDialer } from './dialer.ts';
+import { type DialerEvent, runDialer, stereoRecording } from './dialer.ts';
 import { SpeechActivityDetector } from './speech-activity.ts';
 import { SipUserAgent } from './user-agent.ts';
 
@@ -59,6 +59,13 @@ describe('runDialer', () => {
     expect(r.fromAgent.length).toBeGreaterThan(25);
     expect(log).toEqual(['heard caller', 'dtmf #']);
     expect(events.map((e) => e.type)).toEqual(['ringing', 'answered', 'agent-speech-start', 'agent-speech-end', 'step', 'agent-speech-start', 'agent-speech-end', 'step', 'ended']);
+  });
+
+  it('lays both sides on one stereo timeline', () => {
+    const frame = (startMs: number, v: number): AudioFrame => ({ samples: new Int16Array(160).fill(v), sampleRateHz: 8000, startMs });
+    const st = stereoRecording({ fromAgent: [frame(0, 1), frame(20, 2)], toAgent: [{ atMs: 10, samples: new Int16Array(160).fill(7) }, { atMs: 10, samples: new Int16Array(160).fill(8) }] });
+    expect(st.length).toBe((80 + 320) * 2);
+    expect([st[0], st[1], st[160 * 2], st[80 * 2 + 1], st[240 * 2 + 1], st[399 * 2 + 1]]).toEqual([1, 0, 2, 7, 8, 8]);
   });
 
   it('reports a rejected call without audio', async () => {

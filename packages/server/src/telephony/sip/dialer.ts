@@ -134,3 +134,25 @@ export async function runDialer(ua: SipUserAgent, o: DialerOptions): Promise<Dia
   await listening;
   return { answered: true, carrierCallId: call.metadata.carrierCallId, endedBy, agentTurns: turns, fromAgent, toAgent, dtmfSent };
 }
+
+/**
+ * Both sides of a dialer call as one stereo 8 kHz PCM16 track (interleaved: left = agent,
+ * right = caller), each placed on the call's timeline — what `--record call.wav` writes.
+ */
+export function stereoRecording(r: Pick<DialerResult, 'fromAgent' | 'toAgent'>): Int16Array {
+  const at = (ms: number): number => Math.max(0, Math.round(ms * 8));
+  // Our frames are queued faster than real time: each plays after the one before it
+  const ours: { start: number; samples: Int16Array }[] = [];
+  let next = 0;
+  for (const s of r.toAgent) {
+    const start = Math.max(at(s.atMs), next);
+    ours.push({ start, samples: s.samples });
+    next = start + s.samples.length;
+  }
+  let length = next;
+  for (const f of r.fromAgent) length = Math.max(length, at(f.startMs) + f.samples.length);
+  const out = new Int16Array(length * 2);
+  for (const f of r.fromAgent) f.samples.forEach((v, i) => (out[(at(f.startMs) + i) * 2] = v));
+  for (const o of ours) o.samples.forEach((v, i) => (out[(o.start + i) * 2 + 1] = v));
+  return out;
+}
