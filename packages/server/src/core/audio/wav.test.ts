@@ -20,6 +20,13 @@ describe('WAV codec', () => {
     );
   });
 
+  it('writes interleaved stereo, and reads back its first channel', () => {
+    const bytes = encodeWav({ samples: Int16Array.from([1, 2, 3, 4]), sampleRateHz: 8000, channels: 2 });
+    expect(Buffer.from(bytes.subarray(22, 24)).readUInt16LE(0)).toBe(2);
+    expect(Buffer.from(bytes.subarray(32, 34)).readUInt16LE(0)).toBe(4);
+    expect([...decodeWav(bytes).samples]).toEqual([1, 3]);
+  });
+
   it('reads μ-law WAV and skips unknown chunks', () => {
     const header = Buffer.from('52494646' + '00000000' + '57415645' + '4c495354' + '02000000' + 'abcd' + '666d7420' + '10000000' + '0700' + '0100' + '401f0000' + '401f0000' + '0100' + '0800' + '64617461' + '02000000' + 'ff00', 'hex');
     const { samples, sampleRateHz } = decodeWav(header);

@@ -8,6 +8,8 @@ import alawmulaw from 'alawmulaw';
 export interface PcmAudio {
   samples: Int16Array;
   sampleRateHz: number;
+  /** Interleaved channels when writing; 1 unless given (reading always yields mono). */
+  channels?: 1 | 2;
 }
 
 export class WavFormatError extends Error {}
@@ -61,8 +63,9 @@ function toPcm16(data: Uint8Array, fmt: { format: number; channels: number; bits
   throw new WavFormatError(`unsupported WAV format ${fmt.format} with ${fmt.bits} bits; use 16-bit PCM or G.711`);
 }
 
-/** Writes mono PCM16 as a WAV file. */
+/** Writes PCM16 (mono, or interleaved stereo with `channels: 2`) as a WAV file. */
 export function encodeWav(audio: PcmAudio): Uint8Array {
+  const channels = audio.channels ?? 1;
   const dataBytes = audio.samples.length * 2;
   const out = new Uint8Array(44 + dataBytes);
   const view = new DataView(out.buffer);
@@ -75,10 +78,10 @@ export function encodeWav(audio: PcmAudio): Uint8Array {
   put(12, 'fmt ');
   view.setUint32(16, 16, true);
   view.setUint16(20, FORMAT_PCM, true);
-  view.setUint16(22, 1, true);
+  view.setUint16(22, channels, true);
   view.setUint32(24, audio.sampleRateHz, true);
-  view.setUint32(28, audio.sampleRateHz * 2, true);
-  view.setUint16(32, 2, true);
+  view.setUint32(28, audio.sampleRateHz * 2 * channels, true);
+  view.setUint16(32, 2 * channels, true);
   view.setUint16(34, 16, true);
   put(36, 'data');
   view.setUint32(40, dataBytes, true);

@@ -29,6 +29,13 @@ export interface PocketsphinxSttOptions extends DecoderConfig {
   /** Model directory (default Debian's `/usr/share/pocketsphinx/model/en-us`). */
   readonly modelDir?: string;
   readonly poolSize?: number;
+  /**
+   * Decode a fresh decoder's first utterance twice: live CMN updates only at utterance ends, so
+   * the first one is normalised with initial means that do not fit the line; the second pass
+   * uses means from the caller's own audio. Costs one extra decode per decoder lifetime
+   * (decoders are pooled). Default true.
+   */
+  readonly redecodeFirstUtterance?: boolean;
   /** Source of wall time for `timings` (STYLE rule 6). */
   readonly clock?: Clock;
 }
@@ -89,13 +96,28 @@ export class PocketsphinxStt implements SttProvider {
       let pending: Int16Array[] = [];
       let pendingLen = 0;
       const chunkLen = (16000 * CHUNK_MS) / 1000;
+      const redecode = this.opts.redecodeFirstUtterance ?? true;
+      let uttChunks: Int16Array[] = []; // kept only until the decoder's CMN has adapted
 
       const final = async function* (this: void, endMs: number, lastAudioAt: number): AsyncGenerator<SttEvent> {
         const t0 = performance.now();
-        const p = decoder.endUtterance();
+        const firstPass = !decoder.cmnAdapted && inSpeech && redecode && uttChunks.length > 0;
+        const chunks = uttChunks;
+        const p = (async () => {
+          let t = await decoder.endUtterance();
+          if (firstPass) {
+            // Second pass with the cepstral means this utterance just gave the decoder.
+            decoder.startUtterance();
+            for (const c of chunks) await decoder.process(c);
+            t = await decoder.endUtterance();
+          }
+          return t;
+        })();
         inFlight = p;
         const text = await p;
         processingMs += performance.now() - t0;
+        uttChunks = [];
+        if (inSpeech) decoder.cmnAdapted = true;
         if (inSpeech || text) {
           yield { type: 'final', utteranceId, text, startMs: utteranceStartMs, endMs, timings: { audioMs: uttAudioMs, processingMs, finalLatencyMs: Math.max(0, nowMs() - lastAudioAt) } };
         }
@@ -108,6 +130,7 @@ export class PocketsphinxStt implements SttProvider {
 
       const feed = async function* (this: void, chunk: Int16Array, chunkStartMs: number): AsyncGenerator<SttEvent> {
         const arrivedAt = nowMs();
+        if (!decoder.cmnAdapted && redecode) uttChunks.push(chunk);
         const t0 = performance.now();
         const p = decoder.process(chunk);
         inFlight = p;
@@ -137,6 +160,7 @@ export class PocketsphinxStt implements SttProvider {
           decoder.startUtterance();
           uttAudioMs = 0;
           processingMs = 0;
+          uttChunks = [];
         }
       };
 

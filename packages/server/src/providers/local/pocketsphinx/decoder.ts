@@ -52,6 +52,8 @@ export class PocketsphinxDecoder {
   private readonly searches = new Map<string, string>();
   private inUtterance = false;
   private freed = false;
+  /** Live CMN has been updated from real speech on this decoder (after its first utterance). */
+  cmnAdapted = false;
 
   private constructor(
     private readonly install: PocketsphinxInstall,
