@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServerProcess, type ServerProcess } from '@callingbox/testkit';
-import { decodeWav, encodeWav } from '../packages/server/src/core/audio/wav.ts';
+import { encodeWav } from '../packages/server/src/core/audio/wav.ts';
 import { CLI } from '../packages/testkit/src/server-process.ts';
 
 /** `npx callingbox call` against a running server: a real SIP client on its own socket. */
@@ -46,15 +46,24 @@ describe('callingbox call', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/answered/);
-    expect(r.stdout).toMatch(/played 1\.0 s/);
-    expect(r.stdout).toMatch(/sent DTMF 12#/);
+    expect(r.stdout).toMatch(/agent speaking[\s\S]*agent done[\s\S]*caller: speaking \(WAV\)[\s\S]*caller: DTMF 12#/);
     expect(r.stdout).toMatch(/call call_\w+: completed/);
-    const mixed = decodeWav(fs.readFileSync(record));
-    expect(mixed.sampleRateHz).toBe(8000);
-    // The greeting and the tone overlap in the first second, then the greeting goes on alone.
-    expect(mixed.samples.length).toBeGreaterThan(8000 * 2);
-    const energy = (from: number, to: number) => mixed.samples.subarray(from, to).reduce((s, v) => s + Math.abs(v), 0) / (to - from);
-    expect(energy(0, 8000)).toBeGreaterThan(500);
+    // Stereo: the agent's greeting on the left from the start, our tone on the right after it.
+    const bytes = fs.readFileSync(record);
+    expect(bytes.readUInt16LE(22)).toBe(2);
+    const pcm = new Int16Array(bytes.buffer.slice(bytes.byteOffset + 44, bytes.byteOffset + bytes.length));
+    const energy = (channel: 0 | 1, fromS: number, toS: number) => {
+      let sum = 0;
+      for (let i = fromS * 8000; i < toS * 8000; i++) sum += Math.abs(pcm[i * 2 + channel] ?? 0);
+      return sum / ((toS - fromS) * 8000);
+    };
+    expect(energy(0, 0, 2)).toBeGreaterThan(300);
+    const seconds = Math.floor(pcm.length / 2 / 8000);
+    expect(seconds).toBeGreaterThan(6);
+    // We waited for the agent's turn: silence from us while it greeted, then our one-second tone.
+    expect(energy(1, 0, 5)).toBeLessThan(50);
+    const loudest = Math.max(...Array.from({ length: seconds }, (_, s) => energy(1, s, s + 1)));
+    expect(loudest).toBeGreaterThan(2000);
     const [call] = (await (await fetch(`${server.baseUrl}/v1/calls?limit=1`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as Array<{ id: string; from_number: string }>;
     const events = (await (await fetch(`${server.baseUrl}/v1/calls/${call!.id}/events`, { headers: { authorization: `Bearer ${server.apiKey}` } })).json()) as { data: Array<{ type: string; data: { digits?: string } }> };
     expect(events.data.filter((e) => e.type === 'dtmf').map((e) => e.data.digits).join('')).toBe('12#');
