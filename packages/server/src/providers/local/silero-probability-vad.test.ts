@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VadEvent } from '../vad.ts';
 import { collect, concat, frames, noise, silence, stream, telephone, tone } from '../testing/audio-fixtures.ts';
 import { vadConformance } from '../testing/conformance.ts';
@@ -17,6 +17,7 @@ beforeAll(async () => {
   }
   await vad.load();
 }, 60_000);
+afterAll(() => vad.close());
 
 const run = (x: Int16Array, rate: 8000 | 16000 = 8000): Promise<VadEvent[]> => collect(vad.detect(stream(frames(x, rate, { startMs: 1000 })), { signal: new AbortController().signal }));
 

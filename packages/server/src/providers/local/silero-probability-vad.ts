@@ -46,6 +46,13 @@ export class SileroProbabilityVad implements VadProvider {
     return this.session;
   }
 
+  /** Releases the compiled model; a later `detect()` compiles it again. Idempotent. */
+  async close(): Promise<void> {
+    const s = this.session;
+    this.session = undefined;
+    if (s) await (await s).release();
+  }
+
   async *detect(audio: AsyncIterable<AudioFrame>, opts: VadOptions & { signal: AbortSignal }): AsyncGenerator<VadEvent> {
     const session = await this.load();
     const hysteresis = new VadHysteresis(opts);
