@@ -135,7 +135,7 @@ describe('authentication', () => {
     expect(created.body.prefix).toBe(created.body.secret.slice(0, 12));
     const key = created.body.secret as string;
     expect((await t.api('GET', '/v1/agents', undefined, { key })).status).toBe(200);
-    clock.advance(61_000);
+    await clock.advance(61_000);
     expect((await t.api('GET', '/v1/agents', undefined, { key })).status).toBe(401);
 
     const other = (await t.api('POST', '/v1/api_keys', { name: 'other' })).body;
@@ -216,7 +216,7 @@ describe('Idempotency-Key', () => {
   it('after 24 h a key runs again', async () => {
     const headers = { 'idempotency-key': 'day-old' };
     const a = await t.api('POST', '/v1/agents', { name: 'Day', type: 'outbound' }, { headers });
-    clock.advance(24 * 3600 * 1000 + 1000);
+    await clock.advance(24 * 3600 * 1000 + 1000);
     const b = await t.api('POST', '/v1/agents', { name: 'Day', type: 'outbound' }, { headers });
     expect(b.status).toBe(201);
     expect(b.body.id).not.toBe(a.body.id);

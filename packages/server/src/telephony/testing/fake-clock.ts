@@ -2,7 +2,7 @@ import type { Clock } from '../../core/clock.ts';
 
 /**
  * A manual clock for telephony tests (STYLE rule 6): `advance(ms)` fires due sleeps in order.
- * Kept here until the test kit's fake clock lands; it follows the same `Clock` interface.
+ * The test kit re-exports it as its `FakeClock`.
  */
 export class FakeClock implements Clock {
   private t: number;
