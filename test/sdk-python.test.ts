@@ -112,7 +112,7 @@ describe('sdk/python against the server', () => {
       CALLINGBOX_TEST_DATA_DIR: server.dataDir,
     });
 
-  it('passes the live tests (agents, numbers, pagination, errors, idempotency, keys, webhooks, trunks, tenancy, an inbound SIP call)', async () => {
+  it('passes the live tests (agents, numbers, pagination, errors, idempotency, keys, webhooks, trunks, tenancy, an inbound SIP call, the event stream)', async () => {
     const r = await run(PYTHON, ['-m', 'unittest', 'discover', '-s', TESTS_DIR, '-p', 'test_live.py', '-v'], { env: liveEnv() });
     expect(r.code, explain(r)).toBe(0);
     expect(summary(r).ok, explain(r)).toBe(true);
@@ -129,6 +129,7 @@ describe('sdk/python against the server', () => {
       'test_credentials_json_of_the_server',
       'test_list_and_iterate',
       'test_inbound_call_end_to_end',
+      'test_event_stream_replays_after_last_event_id',
     ]) {
       expect(r.stderr, `${name} did not pass\n${explain(r)}`).toMatch(new RegExp(`${name} \\([^)]*\\) \\.\\.\\. ok`));
     }
