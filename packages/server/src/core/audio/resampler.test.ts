@@ -88,6 +88,18 @@ describe('resampler', () => {
     expect(Array.from(joined)).toEqual(Array.from(whole));
   });
 
+  it('recycles a closed converter with a clean filter state (no tail of the previous stream)', async () => {
+    const a = await createResampler(8000, 16000);
+    a.process(tone(1000, 8000, 0.1, 30000));
+    a.close();
+    const t0 = performance.now();
+    const b = await createResampler(8000, 16000);
+    expect(performance.now() - t0).toBeLessThan(20); // no module instantiation (≈ 50 ms)
+    const out = b.process(new Int16Array(800));
+    expect(Math.max(...Array.from(out, Math.abs))).toBe(0);
+    b.close();
+  });
+
   it('passes equal rates through untouched and closes idempotently', async () => {
     const r = await createResampler(16000, 16000);
     const x = tone(300, 16000, 0.02);
