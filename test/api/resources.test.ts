@@ -152,6 +152,15 @@ describe('calls (read side)', () => {
     expect(p2).toMatchObject({ has_more: false, next_cursor: null });
   });
 
+  it('numbers call events without gaps or clashes when several writers append at once', async () => {
+    // Regression: on PostgreSQL the webhook worker and the lifecycle both appended events to one
+    // call, computed the same next sequence number, and the worker's transaction failed.
+    const call = await t.platform.store.calls.insert({ org_id: t.orgId, direction: 'inbound', to_number: '+14155550100', status: 'in_progress' });
+    await Promise.all(Array.from({ length: 20 }, (_, i) => t.platform.store.calls.addEvent(call, 'dtmf', { digits: String(i % 10), direction: 'from_caller' })));
+    const seqs = (await t.api('GET', `/v1/calls/${call.id}/events?limit=200`)).body.data.map((e: { sequence_no: number }) => e.sequence_no);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+
   it('filters by every documented field, with comma-separated values', async () => {
     const mk = (o: Record<string, unknown>) => t.platform.store.calls.insert({ org_id: t.orgId, direction: 'inbound', to_number: '+16175550100', from_number: '+16175550199', status: 'completed', ...o });
     const a = await mk({ status: 'failed' });

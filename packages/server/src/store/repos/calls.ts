@@ -86,6 +86,9 @@ export class CallRepo {
   /** Appends an event to the call's timeline with the next sequence number. */
   async addEvent(call: Pick<CallsTable, 'id' | 'org_id'>, type: string, data: Record<string, unknown>): Promise<CallEventsTable> {
     return this.d.tx(async (s) => {
+      // Lock the call so two writers (the lifecycle, the webhook worker) never take the same
+      // sequence number on PostgreSQL; PGlite serialises everything anyway.
+      await s.db.selectFrom('calls').select('id').where('id', '=', call.id).forUpdate().execute();
       const last = await s.db.selectFrom('call_events').select((eb) => eb.fn.max('sequence_no').as('n')).where('call_id', '=', call.id).executeTakeFirst();
       const at = new Date(this.d.clock.now());
       const row = { id: newId('cev', at.getTime()), org_id: call.org_id, call_id: call.id, sequence_no: Number(last?.n ?? 0) + 1, type, at, data: data as CallEventsTable['data'] };
