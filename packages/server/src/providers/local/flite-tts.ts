@@ -9,6 +9,8 @@
  */
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SampleRateHz } from '../../core/audio/audio-frame.ts';
 import { concatInt16, createResampler } from '../../core/audio/resampler.ts';
@@ -43,6 +45,7 @@ export class FliteTts implements TtsProvider {
   readonly capabilities: TtsCapabilities = { streamingInput: true, streamingOutput: true, sampleRateHz: 16000, voices: FLITE_VOICES, defaultVoice: 'rms', offline: true };
   private readonly wasmPath: string;
   private worker: Worker | undefined;
+  private outDir: string | undefined;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (a: SentenceAudio) => void; reject: (e: Error) => void }>();
 
@@ -130,6 +133,7 @@ export class FliteTts implements TtsProvider {
     this.worker = undefined;
     this.failAll(new ProviderError('Flite TTS was closed.', 'provider_unavailable', this.id));
     if (w) await w.terminate();
+    this.removeOutDir();
   }
 
   /** True while the worker thread runs (tests assert nothing is left behind). */
@@ -139,7 +143,9 @@ export class FliteTts implements TtsProvider {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const w = new Worker(FLITE_WORKER_SOURCE, { eval: true, workerData: { wasmPath: this.wasmPath } });
+    this.removeOutDir();
+    this.outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callingbox-flite-'));
+    const w = new Worker(FLITE_WORKER_SOURCE, { eval: true, workerData: { wasmPath: this.wasmPath, outDir: this.outDir } });
     // An idle worker must not keep the process alive; pending requests hold it with `ref()`.
     w.unref();
     w.on('message', (m: { id: number; wav?: Uint8Array; ms?: number; error?: string }) => {
@@ -153,6 +159,7 @@ export class FliteTts implements TtsProvider {
     });
     w.on('error', (e) => {
       this.worker = undefined;
+      this.removeOutDir();
       this.failAll(new ProviderError(`Flite worker crashed: ${e.message}`, 'provider_unavailable', this.id, { cause: e }));
     });
     const post = w.postMessage.bind(w);
@@ -162,6 +169,11 @@ export class FliteTts implements TtsProvider {
     };
     this.worker = w;
     return w;
+  }
+
+  private removeOutDir(): void {
+    if (this.outDir) fs.rmSync(this.outDir, { recursive: true, force: true });
+    this.outDir = undefined;
   }
 
   private failAll(e: Error): void {
