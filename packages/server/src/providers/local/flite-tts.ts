@@ -30,6 +30,13 @@ export const FLITE_VOICES: readonly VoiceInfo[] = [
   { id: 'kal', name: 'Kal 8 kHz diphone (US English, male)', language: 'en-US', gender: 'male' },
 ];
 
+/**
+ * Sentences one worker synthesises before it is replaced. The worker must keep every WASI object
+ * alive (a Node 20 GC bug, see flite-worker.ts), ≈ 22 MB each; a new worker costs ≈ 0.1–0.3 s
+ * (thread start and wasm compile) on the next sentence after a retirement.
+ */
+const SENTENCES_PER_WORKER = 6;
+
 /** Frame length of the yielded audio: the 20 ms of every carrier. */
 const FRAME_MS = 20;
 
@@ -46,6 +53,7 @@ export class FliteTts implements TtsProvider {
   private readonly wasmPath: string;
   private worker: Worker | undefined;
   private outDir: string | undefined;
+  private served = 0;
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (a: SentenceAudio) => void; reject: (e: Error) => void }>();
 
@@ -152,7 +160,11 @@ export class FliteTts implements TtsProvider {
       const p = this.waiting.get(m.id);
       if (!p) return;
       this.waiting.delete(m.id);
-      if (this.waiting.size === 0) w.unref();
+      this.served++;
+      if (this.waiting.size === 0) {
+        w.unref();
+        if (this.served >= SENTENCES_PER_WORKER && this.worker === w) this.retire(w);
+      }
       if (m.error !== undefined || !m.wav) return p.reject(new ProviderError(`Flite could not synthesise: ${m.error ?? 'no audio'}`, 'provider_unavailable', this.id));
       const pcm = decodeWav(m.wav);
       p.resolve({ samples: pcm.samples, sampleRateHz: pcm.sampleRateHz, synthMs: m.ms ?? 0 });
@@ -169,6 +181,17 @@ export class FliteTts implements TtsProvider {
     };
     this.worker = w;
     return w;
+  }
+
+  /** Replaces an idle worker that holds `SENTENCES_PER_WORKER` WASI instances (see flite-worker.ts). */
+  private retire(w: Worker): void {
+    this.worker = undefined;
+    const dir = this.outDir;
+    this.outDir = undefined;
+    this.served = 0;
+    void w.terminate().finally(() => {
+      if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
   }
 
   private removeOutDir(): void {

@@ -3,12 +3,12 @@
  * sentence) and would stall every call's RTP pacer on the main thread, so it runs here. Kept as a
  * CommonJS string so the worker starts the same under tsx, vitest and plain node.
  *
- * One output directory for the worker's whole life (`workerData.outDir`, made and removed by the
- * main thread), one file name per request: with a fresh `mkdtemp` directory preopened for every
- * sentence, a plain script (no worker) running Flite under Node 20's WASI crashed the process
- * (SIGSEGV/SIGABRT, no message) in about half of the runs of 60 sentences here; with one
- * directory, 15 of 15 runs passed. NOT fully fixed: `measure-offline-speech.ts` still crashes in
- * about half of its runs around the 13th–16th sentence (README, "What remains").
+ * Node 20 bug worked around here (gdb backtrace on this machine): a GC that starts inside a WASI
+ * call (`uvwasi_path_open` → malloc → external-memory pressure → GC) finalises an earlier,
+ * unreachable `WASI` object, whose destructor aborts the process in `uv_mutex_destroy`
+ * (SIGABRT/SIGSEGV, no message; about half of the runs of 15–60 sentences). So every `WASI`
+ * object stays reachable for the worker's life (`keep`), and the main thread replaces the worker
+ * after a few sentences (`SENTENCES_PER_WORKER`), which bounds the memory they hold (≈ 22 MB each).
  */
 export const FLITE_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
@@ -17,12 +17,14 @@ const fs = require('node:fs');
 const path = require('node:path');
 process.removeAllListeners('warning'); // WASI's one ExperimentalWarning per process
 const modulePromise = WebAssembly.compile(fs.readFileSync(workerData.wasmPath));
+const keep = []; // see above: a collected WASI object can crash the next WASI call
 parentPort.on('message', async ({ id, text, voice }) => {
   const dir = workerData.outDir;
   const file = 'speech-' + id + '.wav';
   try {
     const mod = await modulePromise;
     const wasi = new WASI({ version: 'preview1', args: ['flite', '-voice', voice, '-t', text, '-o', '/out/' + file], preopens: { '/out': dir }, returnOnExit: true });
+    keep.push(wasi);
     const t0 = performance.now();
     const code = wasi.start(new WebAssembly.Instance(mod, wasi.getImportObject()));
     const ms = performance.now() - t0;
