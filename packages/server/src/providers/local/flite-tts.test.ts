@@ -72,6 +72,17 @@ describe('FliteTts (Flite in WebAssembly, voice rms)', () => {
     expect(await collect(tts.synthesize(silentLlm(), { signal: ac.signal }))).toEqual([]);
   });
 
+  // Regression: Node 20 aborted the process when a GC inside a WASI call finalised an earlier
+  // WASI object; the worker now keeps them and is replaced every few sentences.
+  it('keeps synthesising across worker replacements', async () => {
+    const local = new FliteTts();
+    try {
+      for (let i = 0; i < 14; i++) expect((await local.synthesizeSentence(`Number ${i}.`)).samples.length).toBeGreaterThan(1000);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('refuses an unknown voice with a typed error', async () => {
     await expect(collect(tts.synthesize('Hi.', { signal: new AbortController().signal, voice: 'nosuch' }))).rejects.toBeInstanceOf(ProviderError);
   });
