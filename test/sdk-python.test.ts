@@ -142,6 +142,29 @@ describe('sdk/python against the server', () => {
   }, PYTHON_TIMEOUT_MS);
 });
 
+describe('examples/front_desk.py (the inbound-agent guide as a user writes it)', () => {
+  async function check(r: Run): Promise<void> {
+    expect(r.code, explain(r)).toBe(0);
+    const created = /^created (ag_\S+) answering \['(\+1\d{10})', '(\+1\d{10})'\]$/m.exec(r.stdout);
+    expect(created, r.stdout).not.toBeNull();
+    expect(r.stdout).toMatch(/^updated to version 2$/m);
+    expect(r.stdout).toMatch(new RegExp(`^moved \\${created![3]} to After hours \\['\\${created![3]}'\\]$`, 'm'));
+    expect(r.stdout).toMatch(/^done$/m);
+    const res = await fetch(`${server.baseUrl}/v1/agents/${created![1]}`, { headers: { authorization: `Bearer ${server.apiKey}` } });
+    const agent = (await res.json()) as { name: string; voicemail_action: string; returns: unknown; numbers: Array<{ e164: string }> };
+    expect(agent).toMatchObject({ name: 'Front desk', voicemail_action: 'hangup', returns: { caller_name: 'string', reason: 'string', callback_number: 'string' } });
+    expect(agent.numbers.map((n) => n.e164)).toEqual([created![2]]);
+  }
+
+  it('runs with only CALLINGBOX_BASE_URL and CALLINGBOX_API_KEY', async () => {
+    await check(await run(PYTHON, [path.join(REPO_ROOT, 'examples/front_desk.py')], { env: pythonEnv({ CALLINGBOX_BASE_URL: server.baseUrl, CALLINGBOX_API_KEY: server.apiKey }) }));
+  }, PYTHON_TIMEOUT_MS);
+
+  it('runs with neither, from credentials.json', async () => {
+    await check(await run(PYTHON, [path.join(REPO_ROOT, 'examples/front_desk.py')], { env: pythonEnv({ CALLINGBOX_DATA_DIR: server.dataDir }) }));
+  }, PYTHON_TIMEOUT_MS);
+});
+
 describe('examples/inbound_walkthrough.py', () => {
   interface Agent {
     id: string;
