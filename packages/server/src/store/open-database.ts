@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import lockfile from 'proper-lockfile';
 import type { Database } from './schema.ts';
+import { installTimestamptzParser } from './timestamptz.ts';
 
 /** An open database plus what it takes to close it. */
 export interface OpenDatabase {
@@ -33,6 +34,7 @@ export interface OpenOptions {
 
 /** Opens PostgreSQL or the embedded PGlite, both through one `pg` driver and Kysely's stock dialect. */
 export async function openDatabase(opts: OpenOptions): Promise<OpenDatabase> {
+  installTimestamptzParser();
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: opts.poolSize ?? 10 });
     pool.on('error', () => {}); // idle-client errors surface on the next query instead of crashing
