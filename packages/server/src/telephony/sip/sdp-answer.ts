@@ -78,16 +78,7 @@ export function answerOffer(offer: Sdp, local: LocalMedia): OfferAnswer {
       ? { type: 'audio', port: local.rtpPort, proto: om.proto, formats, connection: undefined, attributes, otherLines: [] }
       : { type: om.type, port: 0, proto: om.proto, formats: om.formats.slice(0, 1), connection: undefined, attributes: [], otherLines: [] },
   );
-  const addrType = local.address.includes(':') ? 'IP6' : 'IP4';
-  const answer: Sdp = {
-    origin: { username: 'callingbox', sessionId: local.sessionId, sessionVersion: String(local.sessionVersion), netType: 'IN', addrType, address: local.address },
-    sessionName: 'CallingBox',
-    connection: { netType: 'IN', addrType, address: local.address },
-    timing: '0 0',
-    attributes: [],
-    otherLines: [],
-    media,
-  };
+  const answer = ourSession(local, media);
   return {
     ok: true,
     answer,
@@ -115,15 +106,7 @@ function pickCodec(m: SdpMedia): { pt: number; encoding: G711Encoding } | undefi
 
 /** Builds an SDP offer for an outbound call (PCMU, PCMA, telephone-event 101). */
 export function createOffer(local: LocalMedia, dtmfPayloadType = 101): Sdp {
-  const addrType = local.address.includes(':') ? 'IP6' : 'IP4';
-  return {
-    origin: { username: 'callingbox', sessionId: local.sessionId, sessionVersion: String(local.sessionVersion), netType: 'IN', addrType, address: local.address },
-    sessionName: 'CallingBox',
-    connection: { netType: 'IN', addrType, address: local.address },
-    timing: '0 0',
-    attributes: [],
-    otherLines: [],
-    media: [
+  return ourSession(local, [
       {
         type: 'audio',
         port: local.rtpPort,
@@ -140,7 +123,20 @@ export function createOffer(local: LocalMedia, dtmfPayloadType = 101): Sdp {
         ],
         otherLines: [],
       },
-    ],
+  ]);
+}
+
+/** Our session-level SDP (origin, name, connection, timing) around the given media sections. */
+function ourSession(local: LocalMedia, media: SdpMedia[]): Sdp {
+  const addrType = local.address.includes(':') ? 'IP6' : 'IP4';
+  return {
+    origin: { username: 'callingbox', sessionId: local.sessionId, sessionVersion: String(local.sessionVersion), netType: 'IN', addrType, address: local.address },
+    sessionName: 'CallingBox',
+    connection: { netType: 'IN', addrType, address: local.address },
+    timing: '0 0',
+    attributes: [],
+    otherLines: [],
+    media,
   };
 }
 
