@@ -59,6 +59,14 @@ export async function routeInbound(store: Store, req: InboundRequest, policy: Ro
     return { kind: 'reject', status: 403, reason: 'a Twilio number is reached through Twilio webhooks only' };
   }
 
+  return routeAuthenticated(store, number, policy);
+}
+
+/**
+ * The rest of routing once the source is allowed (by address, or after a digest challenge): the
+ * number's live inbound agent, then capacity.
+ */
+export async function routeAuthenticated(store: Store, number: NumbersTable, policy: RoutingPolicy): Promise<InboundDecision> {
   const link = (await store.agents.linksOf([number.id])).find((l) => l.direction === 'inbound');
   const agent = link ? await store.agents.get(number.org_id, link.agent_id) : null;
   if (!agent || agent.archived_at) return { kind: 'reject', status: 480, reason: `number ${number.e164} has no inbound agent` };
@@ -69,11 +77,3 @@ export async function routeInbound(store: Store, req: InboundRequest, policy: Ro
   return { kind: 'accept', number, agent };
 }
 
-/** Accepts a call that passed a digest challenge: the same checks, minus the source address. */
-export async function routeAuthenticated(store: Store, number: NumbersTable, policy: RoutingPolicy): Promise<InboundDecision> {
-  const link = (await store.agents.linksOf([number.id])).find((l) => l.direction === 'inbound');
-  const agent = link ? await store.agents.get(number.org_id, link.agent_id) : null;
-  if (!agent || agent.archived_at) return { kind: 'reject', status: 480, reason: `number ${number.e164} has no inbound agent` };
-  if (policy.activeCalls() >= policy.maxConcurrentCalls) return { kind: 'reject', status: 503, reason: 'at capacity', retryAfterS: CAPACITY_RETRY_AFTER_S };
-  return { kind: 'accept', number, agent };
-}
