@@ -41,7 +41,22 @@ const EnvSchema = z.object({
   CALLINGBOX_WEBHOOK_RETRY_SCHEDULE: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated seconds, e.g. 60,300,1800').optional(),
   CALLINGBOX_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   CALLINGBOX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  CALLINGBOX_EXTRACTION_LLM: z.enum(['local', 'openai', 'openai-compatible', 'anthropic']).optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
+  DEEPGRAM_API_KEY: z.string().optional(),
+  DEEPGRAM_BASE_URL: z.url().optional(),
+  ELEVENLABS_API_KEY: z.string().optional(),
+  ELEVENLABS_BASE_URL: z.url().optional(),
 });
+
+/** A cloud or self-hosted provider's credentials; `baseUrl` points the real client elsewhere (a fake server in tests, Ollama, vLLM…). */
+export interface ProviderEndpoint {
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+}
 
 /** Typed, validated configuration. Built once, in the composition root. */
 export interface Config {
@@ -66,6 +81,15 @@ export interface Config {
     llm: string;
     llmModel: string | undefined;
     tts: string;
+    /** The extraction model's provider (`CALLINGBOX_EXTRACTION_LLM`); the LLM provider when absent. */
+    extractionLlm: string;
+  };
+  /** Keys and base URLs of the cloud providers (`providers.md` → Configuration). */
+  providers: {
+    openai: ProviderEndpoint;
+    anthropic: ProviderEndpoint;
+    deepgram: ProviderEndpoint;
+    elevenlabs: ProviderEndpoint;
   };
   logLevel: string;
   seedDemo: boolean;
@@ -113,6 +137,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       llm: e.CALLINGBOX_LLM,
       llmModel: e.CALLINGBOX_LLM_MODEL,
       tts: e.CALLINGBOX_TTS,
+      extractionLlm: e.CALLINGBOX_EXTRACTION_LLM ?? e.CALLINGBOX_LLM,
+    },
+    providers: {
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      deepgram: { apiKey: e.DEEPGRAM_API_KEY, baseUrl: e.DEEPGRAM_BASE_URL },
+      elevenlabs: { apiKey: e.ELEVENLABS_API_KEY, baseUrl: e.ELEVENLABS_BASE_URL },
     },
     logLevel: e.CALLINGBOX_LOG_LEVEL,
     seedDemo: e.CALLINGBOX_DEMO,
