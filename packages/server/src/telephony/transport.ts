@@ -27,7 +27,9 @@ export type HangupCause =
   | 'transport_error'
   | 'max_duration'
   | 'api_hangup'
-  | 'transferred';
+  | 'transferred'
+  | 'silence_timeout'
+  | 'provider_error';
 
 /** Who ended the call (`ended_by`). */
 export type EndedBy = 'caller' | 'agent' | 'system';
