@@ -10,6 +10,15 @@ export interface SendResult {
   error: string | null;
   /** The first bytes of the answer (tools feed it to the model; deliveries keep an excerpt). */
   body: string;
+  /** Set when the time limit ended the request. */
+  timedOut?: true;
+}
+
+/** Per-request overrides of the sender's defaults (HTTP tools have their own method and `timeout_ms`). */
+export interface SendOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  timeoutMs?: number;
+  maxResponseBytes?: number;
 }
 
 export interface HttpSenderOptions {
@@ -31,7 +40,8 @@ export class HttpSender {
     this.agent = new Agent({ connect: { timeout: o.timeoutMs, lookup: guardedLookup(o.allowPrivate) }, keepAliveTimeout: 4000, connections: 32 });
   }
 
-  async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<SendResult> {
+  async post(url: string, body: string, headers: Record<string, string>, signal?: AbortSignal, opts: SendOptions = {}): Promise<SendResult> {
+    const timeoutMs = opts.timeoutMs ?? this.o.timeoutMs;
     const started = this.o.now();
     const elapsed = (): number => this.o.now() - started;
     // A literal IP never reaches the lookup: check it here.
@@ -39,19 +49,21 @@ export class HttpSender {
     if (!this.o.allowPrivate && host !== '' && /^[\d.]+$|:/.test(host) && isPrivateAddress(host)) {
       return { ok: false, status: null, durationMs: 0, error: new PrivateAddressError(host, host).message, body: '' };
     }
-    const timeout = AbortSignal.timeout(this.o.timeoutMs);
+    const timeout = AbortSignal.timeout(timeoutMs);
     try {
       const res = await request(url, {
-        method: 'POST', body, dispatcher: this.agent, headers: { 'content-type': 'application/json', ...headers },
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headersTimeout: this.o.timeoutMs, bodyTimeout: this.o.timeoutMs,
+        method: opts.method ?? 'POST', body, dispatcher: this.agent, headers: { 'content-type': 'application/json', ...headers },
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout, headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
       });
-      const text = await readCapped(res.body, this.o.maxResponseBytes);
+      const text = await readCapped(res.body, opts.maxResponseBytes ?? this.o.maxResponseBytes);
       const ok = res.statusCode >= 200 && res.statusCode < 300;
       return { ok, status: res.statusCode, durationMs: elapsed(), error: ok ? null : `HTTP ${res.statusCode}`, body: text };
     } catch (e) {
       const err = e as Error & { code?: string; cause?: Error & { code?: string } };
-      const message = isAbortError(e) || timeout.aborted ? `timeout after ${this.o.timeoutMs} ms` : (err.cause?.message ?? err.message);
-      return { ok: false, status: null, durationMs: elapsed(), error: message, body: '' };
+      // undici's own header/body timers may fire a moment before the signal's.
+      const timedOut = !signal?.aborted && (timeout.aborted || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT');
+      const message = timedOut || isAbortError(e) ? `timeout after ${timeoutMs} ms` : (err.cause?.message ?? err.message);
+      return { ok: false, status: null, durationMs: elapsed(), error: message, body: '', ...(timedOut ? { timedOut: true as const } : {}) };
     }
   }
 
