@@ -69,6 +69,8 @@ export interface GenerateObjectResult {
   /** The model that answered, as the vendor names it. */
   readonly model: string;
   readonly usage?: LlmUsage;
+  /** The model's raw answer when it was not parseable JSON (`object` is then `undefined`), for a repair prompt. */
+  readonly text?: string;
 }
 
 /**
