@@ -68,6 +68,8 @@ export interface FakeDeepgram {
   readonly speakRequests: FakeSpeakRequest[];
   /** Listen sockets still open. */
   openSockets(): number;
+  /** Speak responses still streaming (a client that aborted must not leave one behind). */
+  openSpeakResponses(): number;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startFakeDeepgram(opts: { apiKey?: string; settings?: Part
   const settings: FakeDeepgramSettings = { ...DEFAULTS, ...opts.settings };
   const sessions: FakeListenSession[] = [];
   const speakRequests: FakeSpeakRequest[] = [];
+  let openSpeak = 0;
   const authorised = (req: http.IncomingMessage): boolean => req.headers.authorization === `Token ${apiKey}`;
   const errorBody = (status: number): string =>
     JSON.stringify({ err_code: ERROR_CODES[status] ?? 'ERROR', err_msg: status === 401 ? 'Invalid credentials.' : 'The fake was told to fail.', request_id: randomUUID() });
@@ -111,6 +114,8 @@ export async function startFakeDeepgram(opts: { apiKey?: string; settings?: Part
           // recorded as empty; answered 400 below
         }
         speakRequests.push({ query: url.searchParams, headers: req.headers, text });
+        openSpeak++;
+        res.once('close', () => openSpeak--);
         if (settings.latencyMs) await delay(settings.latencyMs);
         const status = settings.rejectStatus ?? (authorised(req) ? 0 : 401);
         if (status) return void res.writeHead(status, { 'content-type': 'application/json' }).end(errorBody(status));
@@ -141,6 +146,7 @@ export async function startFakeDeepgram(opts: { apiKey?: string; settings?: Part
     sessions,
     speakRequests,
     openSockets: () => server.wss.clients.size,
+    openSpeakResponses: () => openSpeak,
     close: () => server.close(),
   };
 }
