@@ -1,6 +1,6 @@
 import type { AgentsTable, ApiKeysTable, NumbersTable, SipTrunksTable, WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
-export { callView } from '../calls/call-view.ts';
+export { CALL_VIEW_JSON, callView } from '../calls/call-view.ts';
 
 /**
  * Rows → public JSON objects: the one place where storage shapes become the API's (STYLE rule 9).

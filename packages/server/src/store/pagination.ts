@@ -56,14 +56,18 @@ export function toPage<T extends { created_at: Date; id: string }>(rows: T[], re
 }
 
 /**
- * Runs a single-table list query as one keyset page: after the cursor's position, newest first
+ * The keyset part of a single-table list query: after the cursor's position, newest first
  * (`created_at desc, id desc`), one row more than the limit to know whether another page follows.
  */
-export async function keysetPage<DB, TB extends keyof DB, O extends { created_at: Date; id: string }>(q: SelectQueryBuilder<DB, TB, O>, page: PageRequest): Promise<Page<O>> {
+export function keysetQuery<DB, TB extends keyof DB, O>(q: SelectQueryBuilder<DB, TB, O>, page: PageRequest): SelectQueryBuilder<DB, TB, O> {
   if (page.cursor) {
     const pos = decodeCursor(page.cursor, page.filters);
     q = q.where(sql<boolean>`(created_at, id) < (${pos.createdAt}, ${pos.id})`);
   }
-  const rows = await q.orderBy(sql`created_at desc, id desc`).limit(page.limit + 1).execute();
-  return toPage(rows, page);
+  return q.orderBy(sql`created_at desc, id desc`).limit(page.limit + 1);
+}
+
+/** Runs a single-table list query as one keyset page (see `keysetQuery`). */
+export async function keysetPage<DB, TB extends keyof DB, O extends { created_at: Date; id: string }>(q: SelectQueryBuilder<DB, TB, O>, page: PageRequest): Promise<Page<O>> {
+  return toPage(await keysetQuery(q, page).execute(), page);
 }

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { NotFoundError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { CallEventsTable, CallsTable, CallStatus, TranscriptSegmentsTable } from '../schema.ts';
 import { jsonb } from '../jsonb.ts';
 import type { RepoDeps } from '../store.ts';
-import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
+import { encodeCursor, keysetPage, keysetQuery, type Page, type PageRequest } from '../pagination.ts';
 
 export interface CallFilter {
   direction?: Array<'inbound' | 'outbound'> | undefined;
@@ -24,6 +24,12 @@ export interface UsageRow {
   calls: number;
   billed_seconds: number;
   amount_milli_cents: number;
+}
+
+/** A page as one JSON array text, built by the database, and the next page's cursor. */
+export interface JsonPage {
+  body: string;
+  nextCursor: string | null;
 }
 
 const JSON_COLUMNS = ['snapshot', 'context', 'result', 'metadata', 'latency'] as const;
@@ -63,7 +69,37 @@ export class CallRepo {
   }
 
   async list(orgId: string, f: CallFilter, page: PageRequest): Promise<Page<CallsTable>> {
-    let q = this.d.db.selectFrom('calls').select(LISTED_COLUMNS).select(LISTED_SNAPSHOT.as('snapshot')).where('org_id', '=', orgId);
+    return keysetPage(this.filtered(orgId, f).select(LISTED_COLUMNS).select(LISTED_SNAPSHOT.as('snapshot')), page);
+  }
+
+  /**
+   * The same page as `list`, as one JSON array text built by the database from `rowJson` (an
+   * expression over the current `calls` row, e.g. the public call object), and the same cursor:
+   * the keyset query is `list`'s, and the cursor is encoded from the last row's `created_at` as the
+   * driver decodes it, exactly as `toPage` does.
+   */
+  async listJson(orgId: string, f: CallFilter, page: PageRequest, rowJson: RawBuilder<string>): Promise<JsonPage> {
+    const rows = keysetQuery(
+      this.filtered(orgId, f).select(['created_at', 'id', rowJson.as('json'), sql<string>`row_number() over (order by created_at desc, id desc)`.as('n')]),
+      page,
+    );
+    const limit = page.limit;
+    const r = await this.d.db
+      .selectFrom(rows.as('p'))
+      .select([
+        sql<string>`'[' || coalesce(string_agg(p.json, ',' order by p.n) filter (where p.n <= ${limit}), '') || ']'`.as('body'),
+        sql<boolean>`count(*) > ${limit}`.as('more'),
+        sql<Date | null>`max(p.created_at) filter (where p.n = ${limit})`.as('last_created_at'),
+        sql<string | null>`max(p.id) filter (where p.n = ${limit})`.as('last_id'),
+      ])
+      .executeTakeFirstOrThrow();
+    const next = r.more && r.last_created_at && r.last_id ? encodeCursor({ createdAt: r.last_created_at, id: r.last_id }, page.filters) : null;
+    return { body: r.body, nextCursor: next };
+  }
+
+  /** Calls of the organisation matching the filter (no order, no limit). */
+  private filtered(orgId: string, f: CallFilter) {
+    let q = this.d.db.selectFrom('calls').where('org_id', '=', orgId);
     if (f.direction?.length) q = q.where('direction', 'in', f.direction);
     if (f.agent_id?.length) q = q.where('agent_id', 'in', f.agent_id);
     if (f.status?.length) q = q.where('status', 'in', f.status);
@@ -71,7 +107,7 @@ export class CallRepo {
     if (f.from_number?.length) q = q.where('from_number', 'in', f.from_number);
     if (f.created_after) q = q.where('created_at', '>=', f.created_after);
     if (f.created_before) q = q.where('created_at', '<', f.created_before);
-    return keysetPage(q, page);
+    return q;
   }
 
   async transcript(orgId: string, callId: string): Promise<TranscriptSegmentsTable[]> {
