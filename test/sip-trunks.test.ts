@@ -25,7 +25,10 @@ afterAll(async () => {
 function routerWith(policy: { sandboxCidrs: string[]; activeCalls: number; max?: number }) {
   return createSipInviteRouter({
     store: t.platform.store, clock: systemClock, config: loadConfig({ CALLINGBOX_DATA_DIR: t.dataDir }), workerId: 'w', live: new Set(), lifecycle: t.platform.lifecycle,
-    greeting: { samples: new Int16Array(0), sampleRateHz: 8000 },
+    runSession: async (_call, transport) => {
+      await transport.hangup({ cause: 'agent_hangup', by: 'agent' });
+      return { hangupCause: 'agent_hangup', endedBy: 'agent', recordingPath: null, latency: null };
+    },
     policy: { sandboxAllowed: sandboxAllowlist(policy.sandboxCidrs), maxConcurrentCalls: policy.max ?? 10, activeCalls: () => policy.activeCalls },
     log: { info: () => {}, warn: () => {} },
   });

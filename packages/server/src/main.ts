@@ -12,7 +12,13 @@ import { createOperatorApi, writeOperatorToken } from './operator.ts';
 import os from 'node:os';
 import { startBackgroundWork } from './background.ts';
 import { CallLifecycle } from './calls/call-lifecycle.ts';
+import { CallResults } from './calls/call-results.ts';
+import { CallResultExtractor } from './extraction/result-extractor.ts';
+import { AiSdkLlm } from './providers/ai-sdk/ai-sdk-llm.ts';
+import { anthropicVendor, openAiCompatibleVendor, openAiVendor } from './providers/ai-sdk/vendors.ts';
+import type { LlmProvider } from './providers/llm.ts';
 import { startSipService, type SipService } from './calls/sip-service.ts';
+import { createVoiceRuntime } from './compose-voice.ts';
 import { DeliveryWorker } from './webhooks/delivery-worker.ts';
 import { HttpSender } from './webhooks/http-sender.ts';
 import { WebhookOutbox } from './webhooks/outbox.ts';
@@ -76,9 +82,12 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
     const live = new Set<string>();
     const sender = new HttpSender({ allowPrivate: config.webhooks.allowPrivate, timeoutMs: config.webhooks.timeoutMs, maxResponseBytes: 64 * 1024, now: () => performance.now() });
     const deliveries = new DeliveryWorker({ store, clock, sender, workerId, retryScheduleS: config.webhooks.retryScheduleS, pollMs: config.webhooks.pollMs, leaseMs: config.webhooks.timeoutMs + 20_000, log });
-    const lifecycle = new CallLifecycle(store, clock, new WebhookOutbox(clock, () => deliveries.wake()));
+    const sink = new WebhookOutbox(clock, () => deliveries.wake());
+    const extractionModel = extractionLlm(config, log);
+    const results = new CallResults({ store, clock, sink, workerId, extractor: new CallResultExtractor({ llm: extractionModel, now: () => clock.now() }) });
+    const lifecycle = new CallLifecycle(store, clock, sink, results);
     const api = createApi({
-      store, clock, config, version: VERSION, startedAtMs, log,
+      store, clock, config, version: VERSION, startedAtMs, log, callResults: results,
       ports: () => ({ http: httpPort, sip: sip?.port ?? null }),
       pingDatabase: async () => {
         try {
@@ -99,7 +108,14 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       });
       httpPort = (server.address() as AddressInfo).port;
     }
-    if (opts.sip ?? opts.listen) sip = await startSipService({ store, clock, config, log, lifecycle, workerId, live });
+    const voice = createVoiceRuntime({ config, store, clock, log, sender });
+    if (opts.sip ?? opts.listen) {
+      for (const c of voice.status()) {
+        if (c.ok) log.info({ component: c.component, running: c.running }, 'offline speech component ready');
+        else say(`Offline ${c.component} unavailable (${c.missing}). Install: ${c.install}. Until then: ${c.fallback}.`);
+      }
+      sip = await startSipService({ store, clock, config, log, lifecycle, workerId, live, runSession: (call, t) => voice.runSession(call, t) });
+    }
     const background = (opts.background ?? opts.listen) ? startBackgroundWork({ store, clock, log, lifecycle, live, deliveries }) : null;
     const url = httpPort === null ? null : `http://localhost:${httpPort}`;
     const firstStart = await bootstrapIfEmpty(store, { dataDir: config.dataDir, baseUrl: url ?? `http://localhost:${config.port}`, seedDemo: config.seedDemo, timezone: config.defaultTimezone });
@@ -108,6 +124,9 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       store, database, fetch: api.fetch, url, port: httpPort, sipPort: sip?.port ?? null, firstStart, lifecycle, deliveries, live,
       close: async () => {
         if (sip) await sip.close();
+        // Extractions still running stay pending; recovery finishes them after the next start.
+        await results.close();
+        await voice.close();
         if (background) await background.close();
         else await deliveries.close();
         await sender.close();
@@ -119,6 +138,24 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
     if (!opts.database) await database.close();
     throw e;
   }
+}
+
+/**
+ * The post-call extraction model (`CALLINGBOX_EXTRACTION_LLM`, the dialogue's LLM provider when
+ * unset); null for `local`, where results come from the intake dialogue's own fields.
+ * `CALLINGBOX_LLM_MODEL` names a model of the dialogue's provider, so it applies only to the same one.
+ */
+function extractionLlm(config: Config, log: Logger): LlmProvider | null {
+  const id = config.defaults.extractionLlm;
+  const opts = { model: id === config.defaults.llm ? config.defaults.llmModel : undefined };
+  const { openai, anthropic } = config.providers;
+  if ((id === 'openai' && !openai.apiKey) || (id === 'anthropic' && !anthropic.apiKey)) {
+    log.warn({ provider: id }, `the extraction model is ${id} but its API key is not set: results will fail with provider_auth`);
+  }
+  if (id === 'openai') return new AiSdkLlm(openAiVendor(openai), opts);
+  if (id === 'openai-compatible') return new AiSdkLlm(openAiCompatibleVendor(openai), opts);
+  if (id === 'anthropic') return new AiSdkLlm(anthropicVendor(anthropic), opts);
+  return null;
 }
 
 /** Keeps `base_url` in credentials.json pointing at the port this start actually bound. */

@@ -25,6 +25,8 @@ export interface CallEnd {
   endedBy: 'caller' | 'agent' | 'system' | 'api';
   errorCode?: string;
   errorMessage?: string;
+  /** The offline intake dialogue's confirmed field values (the `local` extraction's source). */
+  dialogueFields?: Record<string, unknown> | null;
 }
 
 /**

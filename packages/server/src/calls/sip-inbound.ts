@@ -1,7 +1,6 @@
-import path from 'node:path';
 import type { Clock } from '../core/clock.ts';
-import type { PcmAudio } from '../core/audio/wav.ts';
 import type { Config } from '../config/config.ts';
+import type { CallsTable } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import type { InviteRouter, RouteDecision } from '../telephony/sip/invite-router.ts';
 import { getHeader } from '../telephony/sip/message.ts';
@@ -11,7 +10,7 @@ import type { CallLifecycle } from './call-lifecycle.ts';
 import { routeAuthenticated, routeInbound, type InboundDecision, type RoutingPolicy } from './inbound-routing.ts';
 import { NonceIssuer } from './nonces.ts';
 import { snapshotOf } from './snapshot.ts';
-import { runStandInSession } from './standin-session.ts';
+import type { VoiceCallEnd } from './voice-call.ts';
 
 /** The digest realm our SIP user agent challenges with. */
 export const SIP_REALM = 'callingbox';
@@ -21,7 +20,8 @@ export interface SipInboundDeps {
   clock: Clock;
   config: Config;
   policy: RoutingPolicy;
-  greeting: PcmAudio;
+  /** Runs the voice loop of an answered call until it ends. */
+  runSession: (call: CallsTable, transport: MediaTransport) => Promise<VoiceCallEnd>;
   workerId: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
   /** Live calls of this process (for capacity and shutdown). */
@@ -75,24 +75,24 @@ export function createSipInviteRouter(d: SipInboundDeps): InviteRouter {
       accept: async (t: MediaTransport) => {
         invite.signal.removeEventListener('abort', onCancel);
         await lifecycle.answered(call.id, d.workerId);
-        const settings = (call.snapshot.settings ?? {}) as { max_call_seconds?: number; recording?: boolean };
+        let end: VoiceCallEnd | undefined;
         try {
-          const recordingPath = path.join(d.config.dataDir, 'recordings', `${call.id}.wav`);
-          await runStandInSession(t, {
-            greeting: d.greeting, clock: d.clock, maxCallMs: (settings.max_call_seconds ?? d.config.defaults.maxCallSeconds) * 1000,
-            recordingPath,
-            onDtmf: (digit) => void d.store.calls.addEvent(call, 'dtmf', { digits: digit, direction: 'from_caller' }),
-          });
-          await d.store.db.updateTable('calls').set({ recording_path: recordingPath }).where('id', '=', call.id).execute();
+          end = await d.runSession(call, t);
+          await d.store.db.updateTable('calls').set({ recording_path: end.recordingPath, latency: end.latency }).where('id', '=', call.id).execute();
         } finally {
+          if (!t.ended.aborted) await t.hangup({ cause: 'provider_error', by: 'system' });
           const reason = t.ended.reason as { cause?: string; by?: string } | undefined;
           const failed = reason?.cause === 'transport_error';
-          await lifecycle.ended(call.id, {
-            // calls.md names a media or signalling failure `carrier_error`.
-            hangupCause: failed ? 'carrier_error' : (reason?.cause ?? 'caller_hangup'),
-            endedBy: reason?.by === 'agent' ? 'agent' : reason?.by === 'system' ? 'system' : 'caller',
-            ...(failed ? { errorCode: 'carrier_error', errorMessage: 'media or signalling failed' } : {}),
-          });
+          await lifecycle.ended(
+            call.id,
+            end ?? {
+              // The session itself failed (a bug, not a provider): the call still gets its end.
+              hangupCause: failed ? 'carrier_error' : (reason?.cause ?? 'caller_hangup'),
+              endedBy: reason?.by === 'agent' ? 'agent' : reason?.by === 'system' ? 'system' : 'caller',
+              errorCode: failed ? 'carrier_error' : 'internal',
+              errorMessage: failed ? 'media or signalling failed' : 'the voice loop stopped unexpectedly',
+            },
+          );
           release();
         }
       },

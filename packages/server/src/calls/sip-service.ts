@@ -1,17 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Clock } from '../core/clock.ts';
-import { decodeWav } from '../core/audio/wav.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Config } from '../config/config.ts';
 import type { Store } from '../store/store.ts';
 import { SipUserAgent } from '../telephony/sip/user-agent.ts';
 import type { CallLifecycle } from './call-lifecycle.ts';
-import { createSipInviteRouter } from './sip-inbound.ts';
+import { createSipInviteRouter, type SipInboundDeps } from './sip-inbound.ts';
 import { sandboxAllowlist } from './inbound-routing.ts';
-
-const GREETING_WAV = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets/standin-greeting.wav');
 
 /** The SIP side of the platform: the user agent bound to `CALLINGBOX_SIP_PORT`, routing into calls. */
 export interface SipService {
@@ -20,11 +14,11 @@ export interface SipService {
   close(): Promise<void>;
 }
 
-export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger; lifecycle: CallLifecycle; workerId: string; live: Set<string> }): Promise<SipService> {
+export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger; lifecycle: CallLifecycle; workerId: string; live: Set<string>; runSession: SipInboundDeps['runSession'] }): Promise<SipService> {
   const { live, workerId } = d;
   const route = createSipInviteRouter({
     store: d.store, clock: d.clock, config: d.config, workerId, live, lifecycle: d.lifecycle,
-    greeting: decodeWav(fs.readFileSync(GREETING_WAV)),
+    runSession: d.runSession,
     policy: { sandboxAllowed: sandboxAllowlist(d.config.sandboxAllowedCidrs), maxConcurrentCalls: d.config.maxConcurrentCalls, activeCalls: () => live.size },
     log: d.log,
   });

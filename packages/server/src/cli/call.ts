@@ -6,14 +6,30 @@ import { normalizeE164 } from '../core/phone.ts';
 import { decodeWav, encodeWav } from '../core/audio/wav.ts';
 import { resampleAll } from '../core/audio/resampler.ts';
 import type { SampleRateHz } from '../core/audio/audio-frame.ts';
-import { framesOf } from '../calls/standin-session.ts';
+import { framesOf } from '../core/audio/frames.ts';
 import { runDialer, stereoRecording, type DialerStep } from '../telephony/sip/dialer.ts';
 import { SipUserAgent } from '../telephony/sip/user-agent.ts';
+import { FliteTts } from '../providers/local/flite-tts.ts';
+import type { AudioFrame } from '../core/audio/audio-frame.ts';
 
-const USAGE = `Usage: callingbox call <number> [--wav caller.wav]… [--dtmf 1#]… [--record call.wav] [--to sip:…] [--from +1…] [--max-seconds 120]
+/** The frames of a synthesis, re-timed on a timeline from 0 (the dialer paces them). */
+async function collectFrames(frames: AsyncIterable<AudioFrame>): Promise<AudioFrame[]> {
+  const out: AudioFrame[] = [];
+  for await (const f of frames) out.push(f);
+  const samples = new Int16Array(out.reduce((n, f) => n + f.samples.length, 0));
+  let at = 0;
+  for (const f of out) {
+    samples.set(f.samples, at);
+    at += f.samples.length;
+  }
+  return [...framesOf({ samples, sampleRateHz: 8000 })];
+}
+
+const USAGE = `Usage: callingbox call <number> [--say "words"]… [--wav caller.wav]… [--dtmf 1#]… [--record call.wav] [--to sip:…] [--from +1…] [--max-seconds 120]
 
 Places a real SIP call (its own UDP socket) to the local server's sandbox number, or to --to.
-Each --wav and --dtmf is one caller turn, played after the agent finishes speaking.`;
+Each --say, --wav and --dtmf is one caller turn, played after the agent finishes speaking
+(--say is spoken by the offline TTS).`;
 
 /** Where the local server listens, from credentials.json and /v1/health. */
 async function localServer(dataDir: string): Promise<{ baseUrl: string; apiKey: string; sipPort: number } | null> {
@@ -40,10 +56,6 @@ export async function runCall(argv: string[], env: { dataDir: string; sipPortFal
       record: { type: 'string' }, to: { type: 'string' }, from: { type: 'string', default: '+15555550100' }, 'max-seconds': { type: 'string', default: '120' },
     },
   });
-  if (values.say?.length) {
-    process.stderr.write('callingbox call: --say needs the offline TTS of the voice engine, which this build does not have yet; use --wav.\n');
-    return 2;
-  }
   const number = positionals[0] ? normalizeE164(positionals[0]) : null;
   const maxMs = Number(values['max-seconds']) * 1000;
   if ((!values.to && !number) || !Number.isFinite(maxMs) || maxMs <= 0) {
@@ -52,14 +64,23 @@ export async function runCall(argv: string[], env: { dataDir: string; sipPortFal
   }
   // The caller's turns in the order given on the command line.
   const steps: DialerStep[] = [];
-  for (const tok of tokens) {
-    if (tok.kind !== 'option' || tok.value === undefined) continue;
-    if (tok.name === 'dtmf') steps.push({ dtmf: tok.value });
-    if (tok.name === 'wav') {
-      const wav = decodeWav(fs.readFileSync(tok.value));
-      const samples = wav.sampleRateHz === 8000 ? wav.samples : await resampleAll(wav.samples, wav.sampleRateHz as SampleRateHz, 8000);
-      steps.push({ say: [...framesOf({ samples, sampleRateHz: 8000 })] });
+  const tts = values.say?.length ? new FliteTts() : null;
+  const sayTexts = new Map<number, string>();
+  try {
+    for (const tok of tokens) {
+      if (tok.kind !== 'option' || tok.value === undefined) continue;
+      if (tok.name === 'dtmf') steps.push({ dtmf: tok.value });
+      // --say: the caller's words spoken by the offline TTS (Flite), 8 kHz like the line.
+      if (tok.name === 'say' && tts) sayTexts.set(steps.length, tok.value);
+      if (tok.name === 'say' && tts) steps.push({ say: await collectFrames(tts.synthesize(tok.value, { sampleRateHz: 8000, signal: AbortSignal.timeout(30_000) })) });
+      if (tok.name === 'wav') {
+        const wav = decodeWav(fs.readFileSync(tok.value));
+        const samples = wav.sampleRateHz === 8000 ? wav.samples : await resampleAll(wav.samples, wav.sampleRateHz as SampleRateHz, 8000);
+        steps.push({ say: [...framesOf({ samples, sampleRateHz: 8000 })] });
+      }
     }
+  } finally {
+    await tts?.close();
   }
   const server = await localServer(env.dataDir);
   const target = values.to ?? `sip:${number}@127.0.0.1:${server?.sipPort ?? env.sipPortFallback}`;
@@ -80,7 +101,7 @@ export async function runCall(argv: string[], env: { dataDir: string; sipPortFal
         else if (e.type === 'agent-speech-end') say(`${stamp()}  agent done`);
         else if (e.type === 'step') {
           const s = steps[e.index]!;
-          say(`${stamp()}  caller: ${'dtmf' in s ? `DTMF ${s.dtmf}` : 'say' in s ? 'speaking (WAV)' : 'pause'}`);
+          say(`${stamp()}  caller: ${'dtmf' in s ? `DTMF ${s.dtmf}` : 'say' in s ? `speaking${sayTexts.has(e.index) ? ` "${sayTexts.get(e.index)}"` : ' (WAV)'}` : 'pause'}`);
         } else if (e.type === 'ended') say(`${stamp()}  hung up by ${e.by === 'caller' ? 'us' : 'the agent'}`);
       },
     });

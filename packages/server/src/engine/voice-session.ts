@@ -17,13 +17,14 @@ import type { SttProvider } from '../providers/stt.ts';
 import type { TtsProvider } from '../providers/tts.ts';
 import type { VadProvider } from '../providers/vad.ts';
 import { AsyncQueue } from '../telephony/async-queue.ts';
-import type { EndedBy, HangupCause, MediaTransport, TransferResult } from '../telephony/transport.ts';
+import type { EndedBy, HangupCause, MediaTransport } from '../telephony/transport.ts';
 import { BargeInDetector } from './barge-in.ts';
 import type { CallRecorder } from './call-recorder.ts';
 import type { Dialogue, DialogueInput, ToolRunner } from './dialogue.ts';
 import { endpointDelayMs } from './endpointing.ts';
 import { speak } from './playout.ts';
 import { SttTurn } from './stt-turn.ts';
+import type { CallControl } from './tool-runner.ts';
 
 /** The turn-taking knobs of the snapshot's `settings` (`api.md`), in milliseconds. */
 export interface VoiceSettings {
@@ -35,15 +36,6 @@ export interface VoiceSettings {
   readonly maxCallMs: number;
 }
 
-/** What the tools of a call may do to it (the tool runner's side of the session). */
-export interface SessionControl {
-  /** End the call once the reply being spoken has been played. */
-  endAfterReply(): void;
-  sendDtmf(digits: string, signal: AbortSignal): Promise<void>;
-  transfer?(destination: string, signal: AbortSignal): Promise<TransferResult>;
-  recordEvent(type: string, data: Record<string, unknown>): Promise<void>;
-}
-
 export interface VoiceSessionDeps {
   readonly transport: MediaTransport;
   readonly dialogue: Dialogue;
@@ -51,7 +43,7 @@ export interface VoiceSessionDeps {
   /** Absent when no recogniser is available: the caller answers with the keypad. */
   readonly stt: SttProvider | undefined;
   readonly tts: TtsProvider;
-  readonly makeTools: (control: SessionControl) => ToolRunner;
+  readonly makeTools: (control: CallControl) => ToolRunner;
   readonly recorder: CallRecorder;
   readonly clock: Clock;
   readonly settings: VoiceSettings;
@@ -66,6 +58,8 @@ export interface VoiceSessionOutcome {
   /** Set when a provider failed the call (`error_code`). */
   readonly error?: ProviderError;
   readonly callerTurns: number;
+  /** Voice-to-voice gap of every answered caller turn, ms (caller stopped → first agent audio sent). */
+  readonly gapsMs: readonly number[];
 }
 
 /** Audio kept from before the VAD decided speech began, so the recogniser hears the first syllable. */
@@ -111,6 +105,7 @@ export class VoiceSession {
   private reply: ReplyState | null = null;
   private replyChain: Promise<void> = Promise.resolve();
   private callerTurns = 0;
+  private readonly gapsMs: number[] = [];
   private lastCallerText = '';
   private endRequested = false;
   private silenceAc: AbortController | null = null;
@@ -151,8 +146,9 @@ export class VoiceSession {
     await this.replyChain;
     await Promise.all(this.background);
     const reason = transport.ended.reason as { cause?: string; by?: EndedBy } | undefined;
-    if (this.failure) return { hangupCause: 'provider_error', endedBy: 'system', error: this.failure, callerTurns: this.callerTurns };
-    return { hangupCause: reason?.cause ?? 'caller_hangup', endedBy: reason?.by ?? 'caller', callerTurns: this.callerTurns };
+    const base = { callerTurns: this.callerTurns, gapsMs: this.gapsMs };
+    if (this.failure) return { ...base, hangupCause: 'provider_error', endedBy: 'system', error: this.failure };
+    return { ...base, hangupCause: reason?.cause ?? 'caller_hangup', endedBy: reason?.by ?? 'caller' };
   }
 
   // ── caller audio ────────────────────────────────────────────────────────────────────────────
@@ -422,7 +418,11 @@ export class VoiceSession {
     if (interrupted && reply.firstAudioSentAt !== undefined) {
       await this.d.recorder.event('barge_in', { turn_no: timeline?.turnNo ?? this.callerTurns, at_ms_into_turn: now - reply.firstAudioSentAt, played_text: spoken.playedText });
     }
-    if (timeline && reply.firstAudioSentAt !== undefined) await this.d.recorder.event('turn', turnEvent(timeline, llmFirstTokenAt, ttsFirstAudioAt, reply.firstAudioSentAt, interrupted));
+    if (timeline && reply.firstAudioSentAt !== undefined) {
+      const event = turnEvent(timeline, llmFirstTokenAt, ttsFirstAudioAt, reply.firstAudioSentAt, interrupted);
+      this.gapsMs.push(event.gap_ms);
+      await this.d.recorder.event('turn', event);
+    }
     if (this.call.signal.aborted || interrupted) return;
     if (this.endRequested) {
       const silence = input.type === 'silence';
@@ -460,7 +460,7 @@ export class VoiceSession {
 }
 
 /** The `turn` call event: each part from the moment the previous one ended, so they add up to `gap_ms`. */
-function turnEvent(t: TurnTimeline, llmFirstTokenAt: number | undefined, ttsFirstAudioAt: number | undefined, firstAudioSentAt: number, interrupted: boolean): Record<string, unknown> {
+function turnEvent(t: TurnTimeline, llmFirstTokenAt: number | undefined, ttsFirstAudioAt: number | undefined, firstAudioSentAt: number, interrupted: boolean): Record<string, unknown> & { gap_ms: number } {
   const endpoint = Math.max(t.endpointAt, t.callerSpeechEndAt);
   const stt = Math.max(t.sttFinalAt, endpoint);
   const llm = Math.max(llmFirstTokenAt ?? stt, stt);

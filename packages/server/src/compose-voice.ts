@@ -1,0 +1,105 @@
+/**
+ * Part of the composition root (with `main.ts`): builds the voice loop's concrete parts — the
+ * offline speech stack, the cloud adapters a snapshot selects, the dialogue, the tool runner —
+ * and hands `calls/` one function that runs a call's voice loop. Nothing else constructs them.
+ */
+import type { Clock } from './core/clock.ts';
+import type { Logger } from './core/logger.ts';
+import type { Config } from './config/config.ts';
+import type { Dialogue } from './engine/dialogue.ts';
+import { LlmDialogue } from './engine/llm-dialogue.ts';
+import { createToolRunner, type CallControl } from './engine/tool-runner.ts';
+import { runVoiceCall, type VoiceCallEnd, type VoiceStack } from './calls/voice-call.ts';
+import { SignedHttpToolClient } from './calls/http-tool-client.ts';
+import { AiSdkLlm } from './providers/ai-sdk/ai-sdk-llm.ts';
+import { anthropicVendor, openAiCompatibleVendor, openAiVendor } from './providers/ai-sdk/vendors.ts';
+import type { LlmProvider } from './providers/llm.ts';
+import { createLocalSpeech, type LocalComponentStatus, type LocalSpeech } from './providers/local/local-speech.ts';
+import { ProviderError } from './providers/provider-error.ts';
+import type { CallsTable, Json } from './store/schema.ts';
+import type { Store } from './store/store.ts';
+import type { MediaTransport } from './telephony/transport.ts';
+import type { HttpSender } from './webhooks/http-sender.ts';
+
+export interface VoiceRuntime {
+  /** Runs the voice loop of an answered call until it ends. */
+  runSession(call: CallsTable, transport: MediaTransport): Promise<VoiceCallEnd>;
+  /** The offline components: what runs, what is missing and what the agent falls back to. */
+  status(): readonly LocalComponentStatus[];
+  /** The LLM of a provider id (`openai`, `anthropic`, `openai-compatible`), for the dialogue and extraction. */
+  llm(id: string): LlmProvider;
+  close(): Promise<void>;
+}
+
+/** `voice` is `<provider>:<voice id>` or a bare id of the default TTS provider (`providers.md`). */
+export function parseVoice(voice: Json | undefined, defaultTts: string): { tts: string; voice: string | undefined } {
+  if (typeof voice !== 'string' || !voice) return { tts: defaultTts, voice: undefined };
+  const i = voice.indexOf(':');
+  return i > 0 ? { tts: voice.slice(0, i), voice: voice.slice(i + 1) } : { tts: defaultTts, voice };
+}
+
+export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clock; log: Logger; sender: HttpSender; localSpeech?: () => LocalSpeech }): VoiceRuntime {
+  const { config, store, clock, log } = d;
+  let local: LocalSpeech | undefined;
+  const speech = (): LocalSpeech => (local ??= (d.localSpeech ?? (() => createLocalSpeech()))());
+  const llms = new Map<string, LlmProvider>();
+
+  const llm = (id: string): LlmProvider => {
+    let made = llms.get(id);
+    if (made) return made;
+    const p = config.providers;
+    const opts = { model: config.defaults.llmModel };
+    if (id === 'openai') {
+      if (!p.openai.apiKey) throw new ProviderError('The OpenAI LLM is selected but OPENAI_API_KEY is not set.', 'provider_auth', 'openai');
+      made = new AiSdkLlm(openAiVendor(p.openai), opts);
+    } else if (id === 'openai-compatible') made = new AiSdkLlm(openAiCompatibleVendor(p.openai), opts);
+    else if (id === 'anthropic') {
+      if (!p.anthropic.apiKey) throw new ProviderError('The Anthropic LLM is selected but ANTHROPIC_API_KEY is not set.', 'provider_auth', 'anthropic');
+      made = new AiSdkLlm(anthropicVendor(p.anthropic), opts);
+    } else throw new ProviderError(`Unknown LLM provider '${id}'; use local, openai, openai-compatible or anthropic.`, 'provider_unavailable', id);
+    llms.set(id, made);
+    return made;
+  };
+
+  const speechFor = async (snapshot: Record<string, Json>): Promise<VoiceStack> => {
+    const s = (snapshot.settings ?? {}) as Record<string, Json>;
+    const sttId = typeof s.stt === 'string' ? s.stt : config.defaults.stt;
+    const { tts: ttsId, voice } = parseVoice(snapshot.voice, typeof s.tts === 'string' ? s.tts : config.defaults.tts);
+    const offline = speech();
+    if (sttId !== 'local' || ttsId !== 'local') {
+      throw new ProviderError(`Speech provider '${sttId !== 'local' ? sttId : ttsId}' is not available in this build; use 'local'.`, 'provider_unavailable', sttId !== 'local' ? sttId : ttsId);
+    }
+    if (!offline.tts) throw new ProviderError('The offline TTS (Flite) is missing and no cloud TTS is configured.', 'provider_unavailable', 'local');
+    return { vad: offline.vad, stt: offline.stt, tts: offline.tts, ...(voice ? { voice } : {}) };
+  };
+
+  const dialogueFor = (call: CallsTable): Dialogue => {
+    const s = (call.snapshot.settings ?? {}) as Record<string, Json>;
+    const id = typeof s.llm === 'string' ? s.llm : config.defaults.llm;
+    if (id === 'local') throw new ProviderError('The offline intake dialogue is not available in this build.', 'provider_unavailable', 'local');
+    return new LlmDialogue({ llm: llm(id), snapshot: call.snapshot, clock, callerNumber: call.direction === 'outbound' ? call.to_number : call.from_number, direction: call.direction });
+  };
+
+  return {
+    async runSession(call, transport) {
+      const org = await store.orgs.get(call.org_id);
+      if (!org) throw new Error(`call ${call.id} belongs to no organisation`);
+      const http = new SignedHttpToolClient({ sender: d.sender, secret: org.webhook_secret });
+      return runVoiceCall(
+        {
+          store, clock, log, dataDir: config.dataDir, speechFor,
+          dialogueFor,
+          toolsFor: (c, control: CallControl) =>
+            createToolRunner({ tools: c.snapshot.tools, callId: c.id, agentId: c.agent_id ?? '', clock, control, http, journal: (e) => store.calls.addEvent(c, 'tool_call', { ...e }).then(() => undefined), log }),
+        },
+        call,
+        transport,
+      );
+    },
+    status: () => speech().status,
+    llm,
+    close: async () => {
+      await local?.close();
+    },
+  };
+}
