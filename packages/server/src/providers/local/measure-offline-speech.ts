@@ -12,7 +12,7 @@ import type { RecognitionBias, SttEvent } from '../stt.ts';
 import { collect, concat, frames, noise, silence, stream, telephone, tone, wordErrorRate } from '../testing/audio-fixtures.ts';
 import { EnergyVad } from './energy-vad.ts';
 import { FliteTts } from './flite-tts.ts';
-import { choiceGrammar, digitsGrammar, yesNoGrammar } from './pocketsphinx/grammars.ts';
+import { choiceGrammar, digitsGrammar, yesNoGrammar } from '../grammars.ts';
 import { PocketsphinxStt } from './pocketsphinx-stt.ts';
 import { SileroVad } from './silero-vad.ts';
 

@@ -9,7 +9,7 @@ import type { SttEvent } from '../stt.ts';
 import { collect, concat, frames, noise, silence, stream, telephone, wordErrorRate } from '../testing/audio-fixtures.ts';
 import { sttConformance } from '../testing/conformance.ts';
 import { FliteTts } from './flite-tts.ts';
-import { digitsFromWords, digitsGrammar, yesNoGrammar } from './pocketsphinx/grammars.ts';
+import { digitsFromWords, digitsGrammar, yesNoGrammar } from '../grammars.ts';
 import { PocketsphinxStt } from './pocketsphinx-stt.ts';
 
 const stt = new PocketsphinxStt();
