@@ -81,4 +81,38 @@ describe('a spoken conversation with an LLM agent', () => {
     expect(turn.gap_ms).toBeGreaterThan(0);
     expect(events.find((e) => e.type === 'tool_call')?.data).toMatchObject({ name: 'end_call', status: 'ok' });
   }, 90_000);
+
+  it('keeps the snapshot for the whole call: a PATCH mid-call applies to the next call only', async () => {
+    const n = (await t.api('POST', '/v1/numbers/purchase', { phone_number: '+14155550162' })).body;
+    const agent = (await t.api('POST', '/v1/agents', { name: 'Versioned', type: 'inbound', number_ids: [n.id], first_message: 'Hello.', instructions: 'Answer as version one.', voice: 'local:rms' })).body;
+    const dial = async (onAnswered?: () => Promise<void>) => {
+      llm.reply({ text: 'Noted, goodbye.', toolCalls: [{ name: 'end_call', arguments: {} }] }, { text: '' });
+      const before = llm.requests.length;
+      let patched: Promise<void> | undefined;
+      const r = await runDialer(caller, {
+        to: `sip:${n.e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550143', clock: systemClock, maxCallMs: 40_000, noSpeechTimeoutMs: 20_000,
+        steps: [{ say: await spoken('Please book a checkup.') }],
+        onEvent: (e) => {
+          if (e.type === 'answered' && onAnswered) patched = onAnswered();
+        },
+      });
+      await patched;
+      expect(r.endedBy).toBe('agent');
+      const chat = llm.requests.slice(before).find((q) => q.path.endsWith('/chat/completions'))!;
+      return String(chat.body.messages.find((m: { role: string }) => m.role === 'system').content);
+    };
+    const firstPrompt = await dial(async () => {
+      const p = await t.api('PATCH', `/v1/agents/${agent.id}`, { instructions: 'Answer as version two.', voice: 'local:slt' });
+      expect(p.body.version).toBe(2);
+    });
+    expect(firstPrompt).toContain('Answer as version one.');
+    expect(firstPrompt).not.toContain('version two');
+    const secondPrompt = await dial();
+    expect(secondPrompt).toContain('Answer as version two.');
+    const calls = (await t.api('GET', `/v1/calls?to_number=${encodeURIComponent(n.e164)}`)).body as Array<{ agent_version: number; voice: string; instructions: string }>;
+    expect(calls.map((c) => [c.agent_version, c.voice, c.instructions])).toEqual([
+      [2, 'local:slt', 'Answer as version two.'],
+      [1, 'local:rms', 'Answer as version one.'],
+    ]);
+  }, 120_000);
 });
