@@ -31,6 +31,8 @@ export interface VoiceInfo {
   readonly name: string;
   readonly language: string;
   readonly gender?: 'female' | 'male' | 'neutral';
+  /** A sample of the voice the vendor hosts (ElevenLabs), for `GET /v1/voices`. */
+  readonly previewUrl?: string;
 }
 
 /** Capabilities of a text-to-speech adapter. */

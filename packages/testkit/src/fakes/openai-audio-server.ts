@@ -95,7 +95,7 @@ export async function startFakeOpenAiAudio(opts: { apiKey?: string; settings?: P
     // The platform's own multipart parser (undici), as any server framework would use.
     let form: FormData;
     try {
-      form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: raw }).formData();
+      form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(raw) }).formData();
     } catch {
       return fail(res, 400, 'Could not parse multipart form.');
     }

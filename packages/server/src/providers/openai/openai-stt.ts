@@ -148,7 +148,7 @@ export class OpenAiStt implements SttProvider {
   private async recognise(u: Utterance, rate: SampleRateHz, utteranceId: number, opts: SttOptions, signal: AbortSignal): Promise<SttEvent | undefined> {
     if (signal.aborted) return undefined;
     const form = new FormData();
-    form.append('file', new Blob([encodeWav({ samples: concatInt16(u.chunks), sampleRateHz: rate })], { type: 'audio/wav' }), 'utterance.wav');
+    form.append('file', new Blob([new Uint8Array(encodeWav({ samples: concatInt16(u.chunks), sampleRateHz: rate }))], { type: 'audio/wav' }), 'utterance.wav');
     form.append('model', this.opts.model ?? 'gpt-4o-mini-transcribe');
     form.append('response_format', 'json');
     // The API takes ISO 639-1 ("en"), not BCP 47 ("en-US").
