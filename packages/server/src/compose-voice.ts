@@ -16,6 +16,7 @@ import { anthropicVendor, openAiCompatibleVendor, openAiVendor } from './provide
 import type { LlmProvider } from './providers/llm.ts';
 import { createLocalSpeech, type LocalComponentStatus, type LocalSpeech } from './providers/local/local-speech.ts';
 import { ProviderError } from './providers/provider-error.ts';
+import { CachingTts } from './providers/tts-cache.ts';
 import type { CallsTable, Json } from './store/schema.ts';
 import type { Store } from './store/store.ts';
 import type { MediaTransport } from './telephony/transport.ts';
@@ -24,6 +25,8 @@ import type { HttpSender } from './webhooks/http-sender.ts';
 export interface VoiceRuntime {
   /** Runs the voice loop of an answered call until it ends. */
   runSession(call: CallsTable, transport: MediaTransport): Promise<VoiceCallEnd>;
+  /** A call is ringing: synthesise its fixed first message ahead, so the first audio follows the answer at once. */
+  prepare(call: CallsTable): void;
   /** The offline components: what runs, what is missing and what the agent falls back to. */
   status(): readonly LocalComponentStatus[];
   /** The LLM of a provider id (`openai`, `anthropic`, `openai-compatible`), for the dialogue and extraction. */
@@ -42,6 +45,12 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
   const { config, store, clock, log } = d;
   let local: LocalSpeech | undefined;
   const speech = (): LocalSpeech => (local ??= (d.localSpeech ?? (() => createLocalSpeech()))());
+  let cachedTts: CachingTts | undefined;
+  // One sentence cache over the offline TTS: greetings and fixed prompts repeat call after call.
+  const localTts = (): CachingTts | undefined => {
+    const tts = speech().tts;
+    return tts ? (cachedTts ??= new CachingTts(tts)) : undefined;
+  };
   const llms = new Map<string, LlmProvider>();
 
   const llm = (id: string): LlmProvider => {
@@ -69,8 +78,9 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
     if (sttId !== 'local' || ttsId !== 'local') {
       throw new ProviderError(`Speech provider '${sttId !== 'local' ? sttId : ttsId}' is not available in this build; use 'local'.`, 'provider_unavailable', sttId !== 'local' ? sttId : ttsId);
     }
-    if (!offline.tts) throw new ProviderError('The offline TTS (Flite) is missing and no cloud TTS is configured.', 'provider_unavailable', 'local');
-    return { vad: offline.vad, stt: offline.stt, tts: offline.tts, ...(voice ? { voice } : {}) };
+    const tts = localTts();
+    if (!tts) throw new ProviderError('The offline TTS (Flite) is missing and no cloud TTS is configured.', 'provider_unavailable', 'local');
+    return { vad: offline.vad, stt: offline.stt, tts, ...(voice ? { voice } : {}) };
   };
 
   const dialogueFor = (call: CallsTable): Dialogue => {
@@ -95,6 +105,14 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
         call,
         transport,
       );
+    },
+    prepare(call) {
+      const text = call.snapshot.first_message;
+      const s = (call.snapshot.settings ?? {}) as Record<string, Json>;
+      const { tts: ttsId, voice } = parseVoice(call.snapshot.voice, typeof s.tts === 'string' ? s.tts : config.defaults.tts);
+      const tts = ttsId === 'local' ? localTts() : undefined;
+      if (typeof text !== 'string' || !text || !tts) return;
+      tts.warm(text, { signal: AbortSignal.timeout(10_000), ...(voice ? { voice } : {}) }).catch((e: unknown) => log.debug({ err: String(e), call: call.id }, 'first message not synthesised ahead'));
     },
     status: () => speech().status,
     llm,

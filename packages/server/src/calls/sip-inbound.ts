@@ -22,6 +22,8 @@ export interface SipInboundDeps {
   policy: RoutingPolicy;
   /** Runs the voice loop of an answered call until it ends. */
   runSession: (call: CallsTable, transport: MediaTransport) => Promise<VoiceCallEnd>;
+  /** The call is ringing: get what its session needs ready (the first message's audio). */
+  prepareSession?: (call: CallsTable) => void;
   workerId: string;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
   /** Live calls of this process (for capacity and shutdown). */
@@ -64,6 +66,7 @@ export function createSipInviteRouter(d: SipInboundDeps): InviteRouter {
       metadata: { channel: 'sip', sip_call_id: invite.callId }, workerId: d.workerId,
     });
     d.live.add(call.id);
+    d.prepareSession?.(call);
     const release = (): void => void d.live.delete(call.id);
     const onCancel = (): void => {
       release();

@@ -14,11 +14,12 @@ export interface SipService {
   close(): Promise<void>;
 }
 
-export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger; lifecycle: CallLifecycle; workerId: string; live: Set<string>; runSession: SipInboundDeps['runSession'] }): Promise<SipService> {
+export async function startSipService(d: { store: Store; clock: Clock; config: Config; log: Logger; lifecycle: CallLifecycle; workerId: string; live: Set<string>; runSession: SipInboundDeps['runSession']; prepareSession?: SipInboundDeps['prepareSession'] }): Promise<SipService> {
   const { live, workerId } = d;
   const route = createSipInviteRouter({
     store: d.store, clock: d.clock, config: d.config, workerId, live, lifecycle: d.lifecycle,
     runSession: d.runSession,
+    ...(d.prepareSession ? { prepareSession: d.prepareSession } : {}),
     policy: { sandboxAllowed: sandboxAllowlist(d.config.sandboxAllowedCidrs), maxConcurrentCalls: d.config.maxConcurrentCalls, activeCalls: () => live.size },
     log: d.log,
   });
