@@ -6,3 +6,6 @@ export { startWebhookReceiver, type ReceivedWebhook } from './webhook-receiver.t
 export { startFakeOpenAiServer, openAiWire } from './fakes/openai-server.ts';
 export { startFakeAnthropicServer, anthropicWire } from './fakes/anthropic-server.ts';
 export type { FakeLlmServer, FakeLlmReply, FakeToolCall, RecordedLlmRequest } from './fakes/fake-llm-server.ts';
+export { startFakeDeepgram, type FakeDeepgram, type FakeDeepgramSettings, type FakeListenSession, type FakeSpeakRequest } from './fakes/deepgram-server.ts';
+export { startFakeElevenLabs, type FakeElevenLabs, type FakeElevenLabsSettings, type FakeElevenLabsSession } from './fakes/elevenlabs-server.ts';
+export { startFakeOpenAiAudio, type FakeOpenAiAudio, type FakeOpenAiAudioSettings, type FakeSpeechRequest, type FakeTranscriptionRequest } from './fakes/openai-audio-server.ts';
