@@ -1,7 +1,7 @@
 import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { CallLifecycle } from './calls/call-lifecycle.ts';
-import { heartbeat, recoverLostCalls } from './calls/recovery.ts';
+import { heartbeat, recoverLostCalls, resumePendingResults } from './calls/recovery.ts';
 import type { Store } from './store/store.ts';
 import type { DeliveryWorker } from './webhooks/delivery-worker.ts';
 
@@ -9,29 +9,48 @@ import type { DeliveryWorker } from './webhooks/delivery-worker.ts';
 const HEARTBEAT_MS = 10_000;
 
 /**
- * The platform's background work: webhook delivery, heartbeats for this process's live calls, and
- * recovery of calls whose owner died (at start, then with every heartbeat).
+ * The platform's background work: webhook delivery, heartbeats for this process's live calls and
+ * extractions, and recovery of calls (and results) whose owner died (at start, then periodically).
  */
 export function startBackgroundWork(d: { store: Store; clock: Clock; log: Logger; lifecycle: CallLifecycle; live: Set<string>; deliveries: DeliveryWorker }): { close(): Promise<void> } {
   d.deliveries.start();
   const beat = async (): Promise<void> => {
     try {
-      await heartbeat(d.store, d.clock, d.live);
-      const lost = await recoverLostCalls(d.store, d.lifecycle, d.clock);
-      if (lost.length) d.log.warn({ calls: lost }, 'closed calls of a worker that stopped (worker_lost)');
+      // Extractions in flight count as live: their owner is alive and will finish them.
+      await heartbeat(d.store, d.clock, [...d.live, ...d.lifecycle.results.inFlight()]);
     } catch (e) {
-      d.log.warn({ err: e }, 'heartbeat/recovery failed');
+      d.log.warn({ err: e }, 'heartbeat failed');
     }
   };
-  let running = beat();
+  const recover = async (): Promise<void> => {
+    try {
+      const lost = await recoverLostCalls(d.store, d.lifecycle, d.clock);
+      if (lost.length) d.log.warn({ calls: lost }, 'closed calls of a worker that stopped (worker_lost)');
+      const resumed = await resumePendingResults(d.store, d.lifecycle, d.clock);
+      if (resumed.length) d.log.warn({ calls: resumed }, 'finished the results of calls whose worker stopped during extraction');
+    } catch (e) {
+      d.log.warn({ err: e }, 'recovery failed');
+    }
+  };
+  // Recovery extracts results (model calls, seconds each): it runs beside the heartbeats, never in
+  // front of them, so this process's own calls never look lost while it recovers another's.
+  let recovering: Promise<void> | null = null;
+  const runRecovery = (): void => {
+    recovering ??= recover().finally(() => {
+      recovering = null;
+    });
+  };
+  let beating = beat().then(runRecovery);
   // Real time at the edge, as the RTP pacer: this is the process's own liveness.
   const timer = setInterval(() => {
-    running = running.then(beat);
+    beating = beating.then(beat);
+    runRecovery();
   }, HEARTBEAT_MS);
   return {
     close: async () => {
       clearInterval(timer);
-      await running;
+      await beating;
+      await recovering;
       await d.deliveries.close();
     },
   };

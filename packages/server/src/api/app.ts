@@ -10,6 +10,7 @@ import { jsonBody } from './middleware/json-body.ts';
 import { responses, route } from './openapi-route.ts';
 import { registerAccountRoutes } from './routes/account.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
+import { registerCallExtractRoute } from './routes/call-extract.ts';
 import { registerCallRoutes } from './routes/calls.ts';
 import { registerNumberRoutes } from './routes/numbers.ts';
 import { registerWebhookRoutes } from './routes/webhooks.ts';
@@ -52,6 +53,7 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
   registerAgentRoutes(app, deps);
   registerNumberRoutes(app, deps);
   registerCallRoutes(app, deps);
+  registerCallExtractRoute(app, deps);
   registerAccountRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerEventStream(app, deps);

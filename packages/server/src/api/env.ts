@@ -1,5 +1,6 @@
 import type { Clock } from '../core/clock.ts';
 import type { Config } from '../config/config.ts';
+import type { CallResults } from '../calls/call-results.ts';
 import type { Store } from '../store/store.ts';
 
 /** What the API needs from the rest of the platform (built in main.ts). */
@@ -14,6 +15,8 @@ export interface ApiDeps {
   /** The database answers; health reports `down` otherwise. */
   pingDatabase: () => Promise<boolean>;
   log: { error(obj: unknown, msg: string): void; warn(obj: unknown, msg: string): void };
+  /** Re-runs extraction for `POST /v1/calls/{id}/extract` (absent where no calls run, e.g. the OpenAPI export). */
+  callResults?: Pick<CallResults, 'rerun'>;
 }
 
 /** Hono's per-request variables. */

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { CallsTable, CallStatus, Json } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { EVENT_OF_STATUS, type CallEventSink } from './call-event-sink.ts';
-import { resultWithoutTranscript } from './result.ts';
+import type { CallResults } from './call-results.ts';
 
 /** Statuses a call can still leave; everything else is terminal (calls.md → Statuses). */
 const LIVE: readonly CallStatus[] = ['queued', 'initiated', 'ringing', 'in_progress'];
@@ -38,7 +38,9 @@ export class CallLifecycle {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly sink: CallEventSink | null = null,
+    private readonly sink: CallEventSink | null,
+    /** Extracts and stores the result of a connected call after it ended (with its terminal event). */
+    readonly results: CallResults,
   ) {}
 
   /** A routed inbound call: the record with its snapshot, status `ringing`. */
@@ -65,6 +67,12 @@ export class CallLifecycle {
   /**
    * The call ended: `completed` when it was answered, `canceled` before that (or `failed` with an
    * error code); `ended_at`, `duration_seconds`, `hangup_cause`, `ended_by`.
+   *
+   * A call that never connected gets its terminal event in the same transaction (`result_status`
+   * stays `pending`, as calls.md says). A connected call moves with `result_status: "pending"` and
+   * no terminal event; then its result is extracted and stored, and the terminal event fires with
+   * it (calls.md → Inbound routing, step 6). Resolves after all of that, to the final row; `null`
+   * when the call had already ended.
    */
   async ended(callId: string, end: CallEnd): Promise<CallsTable | null> {
     const call = await this.store.calls.getAny(callId);
@@ -72,16 +80,18 @@ export class CallLifecycle {
     const now = new Date(this.clock.now());
     const status: CallStatus = end.errorCode ? 'failed' : call.answered_at ? 'completed' : 'canceled';
     const duration = call.answered_at ? Math.max(0, Math.round((now.getTime() - call.answered_at.getTime()) / 1000)) : 0;
-    // A connected call carries its result on call.completed; one that never connected keeps `pending`.
-    const result = call.answered_at ? resultWithoutTranscript(call.snapshot.returns) : null;
-    return this.move(callId, LIVE, status, {
-      ...(result ? { result: result.result as never, result_status: 'completed' } : {}),
-      ended_at: now, duration_seconds: duration, billed_duration_seconds: call.answered_at ? duration : 0,
+    const connected = call.answered_at !== null;
+    const moved = await this.move(callId, LIVE, status, {
+      ended_at: now, duration_seconds: duration, billed_duration_seconds: connected ? duration : 0,
       hangup_cause: end.hangupCause, ended_by: end.endedBy, error_code: end.errorCode ?? null, error_message: end.errorMessage ?? null,
-    }, end.hangupCause);
+      // The owner of the extraction heartbeats for it; recovery takes over if that stops.
+      ...(connected ? { result_status: 'pending', heartbeat_at: now } : {}),
+    }, end.hangupCause, { terminalEvent: !connected });
+    if (!moved || !connected) return moved;
+    return (await this.results.finish(callId, end.dialogueFields ?? null)) ?? (await this.store.calls.getAny(callId));
   }
 
-  private async move(callId: string, from: readonly CallStatus[], to: CallStatus, fields: Partial<CallsTable>, reason?: string): Promise<CallsTable | null> {
+  private async move(callId: string, from: readonly CallStatus[], to: CallStatus, fields: Partial<CallsTable>, reason?: string, opts: { terminalEvent?: boolean } = {}): Promise<CallsTable | null> {
     return this.store.transaction(async (s) => {
       const before = await s.db.selectFrom('calls').select(['status']).where('id', '=', callId).forUpdate().executeTakeFirst();
       if (!before || !from.includes(before.status)) return null;
@@ -93,7 +103,7 @@ export class CallLifecycle {
         .executeTakeFirstOrThrow();
       await s.calls.addEvent(updated, 'status', { from: before.status, to, ...(reason ? { reason } : {}) });
       const type = EVENT_OF_STATUS[to];
-      if (type) await this.sink?.emit(s, updated, type);
+      if (type && opts.terminalEvent !== false) await this.sink?.emit(s, updated, type);
       return updated;
     });
   }

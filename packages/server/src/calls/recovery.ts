@@ -26,6 +26,27 @@ export async function recoverLostCalls(store: Store, lifecycle: CallLifecycle, c
   return closed;
 }
 
+/**
+ * Finishes the results of connected calls that ended but whose extraction never completed (the
+ * process died between the status move and the result transaction): each gets its extraction, its
+ * `extraction` event and its one terminal webhook event. Only calls whose owner stopped
+ * heartbeating for 30 s are taken. Returns the ids it finished.
+ */
+export async function resumePendingResults(store: Store, lifecycle: CallLifecycle, clock: Clock): Promise<string[]> {
+  const cutoff = new Date(clock.now() - WORKER_LOST_AFTER_MS);
+  const pending = await store.db
+    .selectFrom('calls')
+    .select('id')
+    .where('result_status', '=', 'pending')
+    .where('answered_at', 'is not', null)
+    .where('status', 'in', ['completed', 'failed', 'no_answer', 'busy', 'canceled'])
+    .where((eb) => eb.or([eb('heartbeat_at', '<', cutoff), eb('heartbeat_at', 'is', null)]))
+    .execute();
+  const finished: string[] = [];
+  for (const { id } of pending) if (await lifecycle.results.resume(id, cutoff)) finished.push(id);
+  return finished;
+}
+
 /** Marks this worker's live calls as alive. */
 export async function heartbeat(store: Store, clock: Clock, callIds: Iterable<string>): Promise<void> {
   const ids = [...callIds];
