@@ -61,6 +61,37 @@ describe('runDialer', () => {
     expect(events.map((e) => e.type)).toEqual(['ringing', 'answered', 'agent-speech-start', 'agent-speech-end', 'step', 'agent-speech-start', 'agent-speech-end', 'step', 'ended']);
   });
 
+  it.each([
+    ['accept', { transferred: true }, 'transferred'],
+    ['decline', { transferred: false, reason: 'rejected', status: 603 }, 'agent_hangup'],
+  ] as const)('answers a REFER from the agent (%s): 202 and NOTIFY 100/200, or 603', async (refer, result, cause) => {
+    let transfer: Promise<unknown> | undefined;
+    let agentCall: MediaTransport | undefined;
+    const server = await SipUserAgent.start({
+      host: '127.0.0.1', port: 0, rtpPorts: { minPort: 0, maxPort: 0 }, clock: systemClock,
+      route: () => Promise.resolve({
+        accept: (c: MediaTransport) => {
+          agentCall = c;
+          // The agent transfers at once; after a declined REFER it hangs up itself
+          transfer = c.transfer!('sip:+14155550199@pbx.example', { signal: c.ended }).then(async (r) => {
+            if (!r.transferred) await c.hangup({ cause: 'agent_hangup', by: 'agent' });
+            return r;
+          });
+        },
+      }),
+    });
+    cleanups.push(() => server.close());
+    const dialerUa = await SipUserAgent.start({ host: '127.0.0.1', port: 0, rtpPorts: { minPort: 0, maxPort: 0 }, clock: systemClock, route: () => Promise.resolve({ reject: 403 }) });
+    cleanups.push(() => dialerUa.close());
+    const events: DialerEvent[] = [];
+    const r = await runDialer(dialerUa, { to: `sip:+14155550123@127.0.0.1:${server.port}`, fromNumber: '+1555', clock: systemClock, maxCallMs: 10_000, steps: [{ pauseMs: 5000 }], refer, onEvent: (e) => events.push(e) });
+    expect(await transfer).toEqual(result);
+    expect(r.endedBy).toBe('agent');
+    expect(r.transferredTo).toBe(refer === 'accept' ? 'sip:+14155550199@pbx.example' : undefined);
+    expect(events).toContainEqual({ type: 'transfer', target: 'sip:+14155550199@pbx.example', accepted: refer === 'accept' });
+    expect((agentCall?.ended.reason as { cause: string }).cause).toBe(cause);
+  });
+
   it('lays both sides on one stereo timeline', () => {
     const frame = (startMs: number, v: number): AudioFrame => ({ samples: new Int16Array(160).fill(v), sampleRateHz: 8000, startMs });
     const st = stereoRecording({ fromAgent: [frame(0, 1), frame(20, 2)], toAgent: [{ atMs: 10, samples: new Int16Array(160).fill(7) }, { atMs: 10, samples: new Int16Array(160).fill(8) }] });

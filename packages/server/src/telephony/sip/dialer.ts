@@ -21,7 +21,9 @@ export type DialerEvent =
   | { readonly type: 'ringing' | 'answered' }
   | { readonly type: 'agent-speech-start' | 'agent-speech-end'; readonly atMs: number }
   | { readonly type: 'step'; readonly index: number; readonly atMs: number }
-  | { readonly type: 'ended'; readonly by: 'caller' | 'agent' };
+  | { readonly type: 'ended'; readonly by: 'caller' | 'agent' }
+  /** The agent transferred us by REFER (accepted: the agent's side hangs up next; declined: the call goes on). */
+  | { readonly type: 'transfer'; readonly target: string; readonly accepted: boolean };
 
 /** A dialer run. */
 export interface DialerOptions {
@@ -38,6 +40,13 @@ export interface DialerOptions {
   readonly maxCallMs?: number;
   readonly signal?: AbortSignal;
   readonly onEvent?: (e: DialerEvent) => void;
+  /**
+   * What to do when the agent transfers the call by REFER (RFC 3515): `accept` (the default)
+   * answers 202 and reports the transfer done (NOTIFY `100 Trying`, then `200 OK`) without
+   * calling the target — the script ends when the agent's side hangs up; `decline` answers 603,
+   * as a phone without transfer support would, so the agent has to bridge the call instead.
+   */
+  readonly refer?: 'accept' | 'decline';
 }
 
 /** How the call went. Audio is 8 kHz PCM16 on the call's timeline (ms after answer). */
@@ -51,6 +60,8 @@ export interface DialerResult {
   readonly fromAgent: readonly AudioFrame[];
   readonly toAgent: readonly { atMs: number; samples: Int16Array }[];
   readonly dtmfSent: string;
+  /** The REFER target, when the agent transferred the call and we accepted. */
+  readonly transferredTo?: string;
 }
 
 const POLL_MS = 20;
@@ -62,6 +73,14 @@ export async function runDialer(ua: SipUserAgent, o: DialerOptions): Promise<Dia
   const empty = { agentTurns: [], fromAgent: [], toAgent: [], dtmfSent: '' };
   if (!r.answered) return { answered: false, outcome: r.outcome, ...(r.status !== undefined ? { status: r.status } : {}), ...empty };
   const call = r.call;
+  let transferredTo: string | undefined;
+  call.referHandler = (refer) => {
+    const accepted = (o.refer ?? 'accept') === 'accept';
+    emit({ type: 'transfer', target: refer.uri, accepted });
+    if (!accepted) return { accept: false, status: 603 };
+    transferredTo = refer.uri;
+    return { accept: true, outcome: Promise.resolve({ status: 200, reason: 'OK' }) };
+  };
   emit({ type: 'answered' });
   const answeredAt = o.clock.now();
   const since = (): number => o.clock.now() - answeredAt;
@@ -132,7 +151,7 @@ export async function runDialer(ua: SipUserAgent, o: DialerOptions): Promise<Dia
   const endedBy: 'caller' | 'agent' = weHungUp ? 'caller' : 'agent';
   emit({ type: 'ended', by: endedBy });
   await listening;
-  return { answered: true, carrierCallId: call.metadata.carrierCallId, endedBy, agentTurns: turns, fromAgent, toAgent, dtmfSent };
+  return { answered: true, carrierCallId: call.metadata.carrierCallId, endedBy, agentTurns: turns, fromAgent, toAgent, dtmfSent, ...(transferredTo ? { transferredTo } : {}) };
 }
 
 /**

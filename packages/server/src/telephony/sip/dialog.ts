@@ -19,6 +19,7 @@ export const REASON_PHRASES: Readonly<Record<number, string>> = {
   100: 'Trying',
   180: 'Ringing',
   200: 'OK',
+  202: 'Accepted',
   400: 'Bad Request',
   401: 'Unauthorized',
   403: 'Forbidden',

@@ -121,6 +121,7 @@ export class InboundCall implements DialogHandler {
       sendBye: () => this.ctx.sendBye(dialog, this.flow),
       sendRefer: async (referTo) =>
         (await this.ctx.requestInDialog(dialog, 'REFER', this.flow, { extra: [{ name: 'refer-to', value: `<${referTo}>` }, { name: 'referred-by', value: `<sip:callingbox@${formatHost(this.ctx.publicHost)}>` }] }))?.status,
+      sendNotify: async (n) => (await this.ctx.requestInDialog(dialog, 'NOTIFY', this.flow, n))?.status,
       ...(this.ctx.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: this.ctx.rtpTimeoutMs } : {}),
       ...(this.ctx.pacer ? { pacer: this.ctx.pacer } : {}),
     });

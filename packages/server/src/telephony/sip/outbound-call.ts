@@ -198,6 +198,7 @@ export class OutboundCall implements DialogHandler {
       sendBye: () => this.ctx.sendBye(dialog, flow),
       sendRefer: async (referTo) =>
         (await this.ctx.requestInDialog(dialog, 'REFER', flow, { extra: [{ name: 'refer-to', value: `<${referTo}>` }, { name: 'referred-by', value: `<sip:callingbox@${formatHost(this.ctx.publicHost)}>` }] }))?.status,
+      sendNotify: async (n) => (await this.ctx.requestInDialog(dialog, 'NOTIFY', flow, n))?.status,
       ...(this.ctx.rtpTimeoutMs !== undefined ? { rtpTimeoutMs: this.ctx.rtpTimeoutMs } : {}),
       ...(this.ctx.pacer ? { pacer: this.ctx.pacer } : {}),
     });

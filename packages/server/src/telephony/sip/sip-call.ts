@@ -19,6 +19,17 @@ import type {
 } from '../transport.ts';
 import type dgram from 'node:dgram';
 import type { NegotiatedMedia } from './sdp-answer.ts';
+import { type ReferNotify, type ReferTo, type SipFrag, referNotify } from './refer.ts';
+
+/**
+ * What the owner of a call does with a REFER the far end sent (RFC 3515): decline it (`status`,
+ * default 603), or accept it and report how the call to the target went — the final status
+ * (`200 OK` once it answered, the failure otherwise) goes back to the far end by NOTIFY.
+ */
+export type ReferDecision = { readonly accept: false; readonly status?: number } | { readonly accept: true; readonly outcome: Promise<SipFrag> };
+
+/** Decides about one REFER received in the call's dialog. */
+export type ReferHandler = (refer: ReferTo) => ReferDecision;
 
 /** What a SIP call needs from its dialog and its media. */
 export interface SipCallOptions {
@@ -30,6 +41,8 @@ export interface SipCallOptions {
   readonly sendBye: () => Promise<void>;
   /** Sends REFER in the dialog; resolves with the final response status, `undefined` on timeout. */
   readonly sendRefer?: (referTo: string) => Promise<number | undefined>;
+  /** Sends a NOTIFY in the dialog; resolves with the final response status, `undefined` on timeout. */
+  readonly sendNotify?: (notify: ReferNotify) => Promise<number | undefined>;
   readonly rtpTimeoutMs?: number;
   readonly pacer?: PacerFactory;
 }
@@ -51,6 +64,8 @@ export class SipCall implements MediaTransport {
   private readonly startedAtMs: number;
   private held: boolean;
   private transferWaiter: ((status: number | undefined) => void) | undefined;
+  /** What to do with a REFER from the far end; without one, REFERs are declined (603). */
+  referHandler: ReferHandler | undefined;
 
   constructor(private readonly o: SipCallOptions) {
     this.metadata = o.metadata;
@@ -132,6 +147,27 @@ export class SipCall implements MediaTransport {
   /** A NOTIFY reported the transferred call's progress (sipfrag status); finals settle `transfer()`. */
   transferProgress(status: number): void {
     if (status >= 200) this.transferWaiter?.(status);
+  }
+
+  /**
+   * The far end sent REFER with this target (RFC 3515 §2.4.2): returns the status to answer with —
+   * 202 when the owner accepted it, after which NOTIFYs report `100 Trying` and then the outcome.
+   */
+  referReceived(target: ReferTo, referCseq: number): number {
+    if (this.ended.aborted) return 481;
+    if (!this.o.sendNotify) return 501;
+    const decision = this.referHandler?.(target) ?? { accept: false };
+    if (!decision.accept) return decision.status ?? 603;
+    void this.reportRefer(decision.outcome, referCseq, this.o.sendNotify);
+    return 202;
+  }
+
+  private async reportRefer(outcome: Promise<SipFrag>, referCseq: number, notify: (n: ReferNotify) => Promise<number | undefined>): Promise<void> {
+    await Promise.resolve(); // let the 202 go out first
+    // RFC 3515 §2.4.4: an immediate NOTIFY, then one for the final outcome
+    await notify(referNotify({ status: 100, reason: 'Trying' }, referCseq));
+    const final = await outcome.catch((): SipFrag => ({ status: 500, reason: 'Server Internal Error' }));
+    if (!this.ended.aborted) await notify(referNotify(final.status >= 200 ? final : { status: 500, reason: 'Server Internal Error' }, referCseq));
   }
 
   /** The far end ended the call (BYE received). */

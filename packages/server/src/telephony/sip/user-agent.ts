@@ -1,6 +1,7 @@
 /**
  * The SIP user agent core (RFC 3261): one UDP+TCP port, transaction matching (§17.2.3), dialogs,
- * and the requests a phone-agent server answers — INVITE, ACK, CANCEL, BYE, OPTIONS, re-INVITE.
+ * and the requests a phone-agent server answers — INVITE, ACK, CANCEL, BYE, OPTIONS, re-INVITE,
+ * INFO, and REFER/NOTIFY of a transfer (RFC 3515) either way.
  * Routing is injected (`InviteRouter`); media sessions are handed to the accepted route.
  * Malformed or unmatched input is answered or dropped, never thrown.
  */
@@ -10,12 +11,13 @@ import type { PacerFactory } from '../rtp/pacer.ts';
 import { createPacerGroup } from '../rtp/pacer-group.ts';
 import type { RtpPortRange } from '../rtp/port-allocator.ts';
 import { type Dialog, buildInDialogRequest, buildResponse, newBranch, nextHopOf } from './dialog.ts';
-import { parseNameAddr, parseSipUri, parseVia } from './header-values.ts';
+import { parseCSeq, parseNameAddr, parseSipUri, parseVia } from './header-values.ts';
 import { InboundCall } from './inbound-call.ts';
 import { dtmfFromInfo } from './info-dtmf.ts';
 import { OutboundCall, type OutboundCallOptions, type OutboundResult } from './outbound-call.ts';
 import type { DialogHandler, UaContext } from './ua-context.ts';
 import type { InviteRouter } from './invite-router.ts';
+import { parseReferTo, parseSipfrag } from './refer.ts';
 import { type SipHeader, type SipMessage, type SipRequest, type SipResponse, getHeader, getHeaderValues } from './message.ts';
 import { type SipFlow, SipSocket } from './sip-socket.ts';
 import { RFC3261_TIMERS, type SipTimers, retransmit, transactionTimeoutMs } from './timers.ts';
@@ -38,7 +40,7 @@ export interface SipUserAgentOptions {
   readonly log?: (event: string, fields: Record<string, unknown>) => void;
 }
 
-const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY';
+const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, REFER';
 /** Extensions we implement; an INVITE that `Require`s anything else gets 420 (RFC 3261 §8.2.2.3). */
 const SUPPORTED_EXTENSIONS: ReadonlySet<string> = new Set([]);
 const SERVER = 'CallingBox';
@@ -191,9 +193,20 @@ export class SipUserAgent {
           const call = this.dialogOf(m);
           if (!call) return buildResponse(m, 481, { source: from });
           // RFC 3515 §2.4.5: the progress of our REFER, as a message/sipfrag status line
-          const frag = /^SIP\/2\.0 (\d{3})/.exec(m.body.toString('utf8'));
-          if (frag && (getHeader(m, 'event') ?? '').toLowerCase().startsWith('refer')) call.sipCall?.transferProgress(Number(frag[1]));
+          const frag = parseSipfrag(m.body.toString('utf8'));
+          if (frag && (getHeader(m, 'event') ?? '').toLowerCase().startsWith('refer')) call.sipCall?.transferProgress(frag.status);
           return buildResponse(m, 200, { source: from });
+        });
+      case 'REFER':
+        return this.nonInvite(m, from, txKey, () => {
+          const call = this.dialogOf(m);
+          if (!call?.sipCall) return buildResponse(m, 481, { source: from });
+          // RFC 3515 §2.4.1: exactly one Refer-To
+          const values = getHeaderValues(m, 'refer-to');
+          const target = values.length === 1 ? parseReferTo(values[0] ?? '') : undefined;
+          const cseq = parseCSeq(getHeader(m, 'cseq') ?? '');
+          if (!target || !cseq) return buildResponse(m, 400, { source: from });
+          return buildResponse(m, call.sipCall.referReceived(target, cseq.seq), { source: from, extra: this.ctx.commonHeaders });
         });
       case 'OPTIONS':
         return this.nonInvite(m, from, txKey, () =>
