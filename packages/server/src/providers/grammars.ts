@@ -112,13 +112,13 @@ export function lettersGrammar(): RecognitionBias {
 
 /**
  * A person's name: a lead-in ("hi my name is", "this is"), a first name and optionally a last
- * name from the lists given — or the name spelled letter by letter.
+ * name from the lists given; with `spelled`, also the name spelled letter by letter (offered
+ * when a name was misheard: letters alongside names otherwise make names worse, measured).
  */
-export function nameRules(opts: { readonly carriers: readonly string[]; readonly firstNames: readonly string[]; readonly lastNames: readonly string[] }): JsgfRules {
-  return {
-    root: '[hi | hello | yes | yeah | sure | oh] [<carrier>] ( <first> [<first>] [<last>] | <last> | <letter>+ )',
-    rules: { carrier: alternatives(opts.carriers), first: alternatives(opts.firstNames), last: alternatives(opts.lastNames), letter: lettersRules().rules.letter as string },
-  };
+export function nameRules(opts: { readonly carriers: readonly string[]; readonly firstNames: readonly string[]; readonly lastNames: readonly string[]; readonly spelled?: boolean }): JsgfRules {
+  const rules: Record<string, string> = { carrier: alternatives(opts.carriers), first: alternatives(opts.firstNames), last: alternatives(opts.lastNames) };
+  if (opts.spelled) rules.letter = lettersRules().rules.letter as string;
+  return { root: `[hi | hello | yes | yeah | sure] [<carrier>] ( <first> [<last>] | <last>${opts.spelled ? ' | <letter>+ [<last> | <letter>+]' : ''} )`, rules };
 }
 
 /** An e-mail address spelled or said in words ("ada dot lovelace at gmail dot com"). */
