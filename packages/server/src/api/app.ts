@@ -38,16 +38,16 @@ export function createApi(deps: ApiDeps): OpenAPIHono<ApiEnv> {
     c.header('CallingBox-Request-Id', newId('req'));
     await next();
   });
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_BODY_BYTES,
-      onError: (c) => c.json({ error: 'Request body is larger than 1 MiB.', code: 'payload_too_large' }, 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: 'Request body is larger than 1 MiB.', code: 'payload_too_large' }, 413),
+  });
+  // GET and HEAD have no body; asking (`c.req.raw.body`) would build a full fetch Request with an
+  // AbortController on every read request under @hono/node-server, for nothing.
+  app.use('/v1/*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next)));
   app.use('/v1/*', jsonBody);
   for (const mw of [authenticate(deps.store), rateLimit({ ...deps.config.rateLimit, clock: deps.clock }), idempotency(deps.store)]) {
-    app.use('/v1/*', (c, next) => (PUBLIC_PATHS.has(new URL(c.req.url).pathname) ? next() : mw(c, next)));
+    app.use('/v1/*', (c, next) => (PUBLIC_PATHS.has(c.req.path) ? next() : mw(c, next)));
   }
 
   registerAgentRoutes(app, deps);

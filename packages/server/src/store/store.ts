@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Clock } from '../core/clock.ts';
 import type { Database } from './schema.ts';
+import { ApiKeyCache } from './api-key-cache.ts';
 import { OrgRepo } from './repos/orgs.ts';
 import { ApiKeyRepo } from './repos/api-keys.ts';
 import { AgentRepo } from './repos/agents.ts';
@@ -16,6 +17,8 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 export interface RepoDeps {
   db: Executor;
   clock: Clock;
+  /** The process's API-key lookups (shared by every Store of the process). */
+  apiKeyCache: ApiKeyCache;
   /** Runs `fn` in a transaction (or inside the current one). */
   tx<T>(fn: (store: Store) => Promise<T>): Promise<T>;
 }
@@ -34,8 +37,9 @@ export class Store {
   constructor(
     readonly db: Executor,
     readonly clock: Clock,
+    readonly apiKeyCache: ApiKeyCache = new ApiKeyCache(clock),
   ) {
-    const deps: RepoDeps = { db, clock, tx: (fn) => this.transaction(fn) };
+    const deps: RepoDeps = { db, clock, apiKeyCache, tx: (fn) => this.transaction(fn) };
     this.orgs = new OrgRepo(deps);
     this.apiKeys = new ApiKeyRepo(deps);
     this.agents = new AgentRepo(deps);
@@ -49,7 +53,14 @@ export class Store {
   /** Runs `fn` with a store bound to one transaction; nested calls join the outer transaction. */
   async transaction<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);
-    return (this.db as Kysely<Database>).transaction().execute((trx) => fn(new Store(trx, this.clock)));
+    const evictions = this.apiKeyCache.evictions;
+    try {
+      return await (this.db as Kysely<Database>).transaction().execute((trx) => fn(new Store(trx, this.clock, this.apiKeyCache)));
+    } finally {
+      // A key revoked inside the transaction was evicted before the commit; a lookup in between
+      // could have cached the old row, so evict again now that the revocation is visible.
+      if (this.apiKeyCache.evictions !== evictions) this.apiKeyCache.evictAll();
+    }
   }
 }
 

@@ -11,8 +11,9 @@ import type { ApiEnv } from '../env.ts';
  */
 export function idempotency(store: Store): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
+    if (c.req.method !== 'POST') return next();
     const key = c.req.header('idempotency-key');
-    if (c.req.method !== 'POST' || key === undefined) return next();
+    if (key === undefined) return next();
     if (key.length === 0 || key.length > 255) throw new ValidationError('Idempotency-Key must be 1 to 255 characters.', 'Idempotency-Key');
     const orgId = c.get('orgId');
     const hash = createHash('sha256').update(`${c.req.method} ${new URL(c.req.url).pathname}\n${c.get('rawBody') ?? ''}`).digest('hex');

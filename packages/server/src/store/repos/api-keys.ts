@@ -42,11 +42,18 @@ export class ApiKeyRepo {
     return { row, secret };
   }
 
-  /** The key's organisation, or null for unknown, revoked and expired keys. */
+  /**
+   * The key's organisation, or null for unknown, revoked and expired keys. A key that
+   * authenticated is answered from the process's cache for up to API_KEY_CACHE_TTL_MS (its
+   * expiry still checked on every request; `revoke` evicts at once).
+   */
   async authenticate(secret: string): Promise<AuthenticatedKey | null> {
     if (!secret.startsWith(KEY_PREFIX) || secret.length > 200) return null;
     const hash = hashApiKey(secret);
-    const row = await this.d.db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
+    const cached = this.d.apiKeyCache.get(hash);
+    if (cached) return cached;
+    const ticket = this.d.apiKeyCache.ticket();
+    const row = await this.d.db.selectFrom('api_keys').select(['id', 'org_id', 'key_hash', 'last_used_at', 'expires_at', 'revoked_at']).where('key_hash', '=', hash).executeTakeFirst();
     if (!row) return null;
     // Constant-time comparison of the stored hash, belt and braces after the index lookup.
     if (!timingSafeEqual(Buffer.from(row.key_hash, 'hex'), Buffer.from(hash, 'hex'))) return null;
@@ -55,7 +62,9 @@ export class ApiKeyRepo {
     if (!row.last_used_at || now - row.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
       await this.d.db.updateTable('api_keys').set({ last_used_at: new Date(now) }).where('id', '=', row.id).execute();
     }
-    return { keyId: row.id, orgId: row.org_id };
+    const key = { keyId: row.id, orgId: row.org_id };
+    this.d.apiKeyCache.set(hash, key, row.expires_at?.getTime() ?? null, ticket);
+    return key;
   }
 
   async list(orgId: string, page: PageRequest): Promise<Page<ApiKeysTable>> {
@@ -63,10 +72,15 @@ export class ApiKeyRepo {
     return keysetPage(q, page);
   }
 
-  /** Revokes at once; revoking twice keeps the first time. */
+  /**
+   * Revokes at once in this process; other processes on the same PostgreSQL stop accepting the
+   * key within API_KEY_CACHE_TTL_MS. Revoking twice keeps the first time.
+   */
   async revoke(orgId: string, id: string): Promise<ApiKeysTable> {
     const now = new Date(this.d.clock.now());
     await this.d.db.updateTable('api_keys').set({ revoked_at: now }).where('org_id', '=', orgId).where('id', '=', id).where('revoked_at', 'is', null).execute();
+    // Immediate in this process: the next request with this key asks the database again.
+    this.d.apiKeyCache.evictAll();
     const row = await this.d.db.selectFrom('api_keys').selectAll().where('org_id', '=', orgId).where('id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('api key', id);
     return row;
