@@ -26,7 +26,6 @@ const document = JSON.parse(readFileSync(documentPath, 'utf8')) as OpenApiDocume
 const NOT_YET_IN_DOCUMENT = new Set([
   'POST /v1/calls',
   'POST /v1/calls/{id}/hangup',
-  'POST /v1/calls/{id}/extract',
   'DELETE /v1/calls/{id}',
   'GET /v1/calls/{id}/recording',
   'POST /v1/web_calls',
