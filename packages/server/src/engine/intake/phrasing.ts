@@ -129,7 +129,7 @@ function the(label: string): string {
 /** "The caller's preferred date" → "your preferred date"; a description without an article gets one. */
 function yourify(desc: string): string {
   const d = desc.charAt(0).toLowerCase() + desc.slice(1);
-  const y = d.replace(/\b(the )?(caller|customer|patient|client)('s|s')/gi, 'your').replace(/\bthe (caller|customer|patient|client)\b/gi, 'you');
+  const y = d.replace(/\b(the )?(caller|customer|patient|client)('s|s')/gi, 'your').replace(/\bthe (caller|customer|patient|client) (is|has|wants|needs|would)\b/gi, (_, __, v: string) => `you ${({ is: 'are', has: 'have', wants: 'want', needs: 'need', would: 'would' } as Record<string, string>)[v.toLowerCase()] ?? v}`).replace(/\bthe (caller|customer|patient|client)\b/gi, 'you');
   return /^(the|a|an|your|my|which|what|how|when|where|who)\b/i.test(y) ? y : the(y);
 }
 
