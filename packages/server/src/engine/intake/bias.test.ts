@@ -27,6 +27,13 @@ describe('recognition bias per question', () => {
     expect(rulesFor(FIELDS[2]!)).toBeNull();
   });
 
+  it('widens the bias of a field re-opened by a "no": spelled names, the general model for a reason', () => {
+    const [name, reason] = FIELDS;
+    const spelled = biasFor({ field: name!, confirming: false, echoed: null, reopened: true });
+    expect(spelled.kind === 'grammar' && spelled.jsgf).toContain('<letter>+');
+    expect(biasFor({ field: reason!, confirming: false, echoed: null, reopened: true })).toEqual({ kind: 'general' });
+  });
+
   it('names a grammar by its text, so an unchanged grammar is compiled once per recogniser', () => {
     const [name, reason] = FIELDS;
     const a = biasFor({ field: reason!, confirming: false, echoed: name! });
@@ -49,8 +56,8 @@ describe('recognition bias per question', () => {
     for (const field of FIELDS) {
       for (const echoed of [null, ...FIELDS]) {
         for (const confirming of [false, true]) {
-          for (const spelled of [false, true]) {
-            const b = biasFor({ field, confirming, echoed, spelled });
+          for (const reopened of [false, true]) {
+            const b = biasFor({ field, confirming, echoed, reopened });
             if (b.kind !== 'grammar') continue;
             const words = b.jsgf.split('\n').slice(2).join(' ').replace(/<[^>]+>|public/g, ' ').replace(/[=;|()[\]+*]/g, ' ').split(/\s+/);
             for (const w of words) if (w && !known.has(w)) unknown.add(w);

@@ -3,6 +3,8 @@
  * every closed-set answer, the request grammar for "why are you calling", the general model for
  * other free text. After the dialogue has said an answer back, the caller may correct it instead
  * of answering ("no, it's Ada"), so the grammar also takes "no" followed by the previous answer.
+ * A field re-opened by a bare "no" is asked again with a wider bias: a name may be spelled, and
+ * a reason gets the general model (the request grammar is what misheard it).
  */
 import { choiceRules, dateRules, digitsRules, emailRules, nameRules, numberRules, oneOf, toGrammar, yesNoRules, type JsgfRules } from '../../providers/grammars.ts';
 import type { RecognitionBias } from '../../providers/stt.ts';
@@ -17,7 +19,7 @@ const REQUEST_FIELD = /\b(reason|purpose|why|request|calling|inquiry|enquiry|top
 const CORRECTION = ['no', 'nope', 'not quite', "that's wrong", 'that is wrong', "that's not right", 'actually', 'no no'];
 
 /** The grammar rules for a field, or null for the general model. */
-export function rulesFor(f: IntakeField, opts: { readonly spelled?: boolean } = {}): JsgfRules | null {
+export function rulesFor(f: IntakeField, opts: { readonly reopened?: boolean } = {}): JsgfRules | null {
   switch (f.kind) {
     case 'phone':
       return digitsRules();
@@ -29,13 +31,15 @@ export function rulesFor(f: IntakeField, opts: { readonly spelled?: boolean } = 
     case 'enum':
       return (f.values ?? []).length > 0 ? choiceRules(f.values ?? []) : null;
     case 'name':
-      return nameRules({ carriers: NAME_CARRIERS, firstNames: NAMES.first, lastNames: NAMES.last, ...(opts.spelled ? { spelled: true } : {}) });
+      return nameRules({ carriers: NAME_CARRIERS, firstNames: NAMES.first, lastNames: NAMES.last, ...(opts.reopened ? { spelled: true } : {}) });
     case 'email':
       return emailRules(NAMES.first);
     case 'date':
     case 'datetime':
       return dateRules();
     case 'string':
+      // Re-opened by a "no": the request grammar misheard it, so the general model gets a turn.
+      if (opts.reopened) return null;
       return REQUEST_FIELD.test(`${f.label} ${f.description ?? ''}`.toLowerCase()) ? requestRules() : null;
   }
 }
@@ -53,10 +57,10 @@ export function correctionRules(previous: JsgfRules | null): JsgfRules {
  * with the correction branch when the last reply said a value back. Grammars are named by a hash
  * of their text, so a recogniser compiles each distinct one once and reuses it.
  */
-export function biasFor(opts: { readonly field: IntakeField | null; readonly confirming: boolean; readonly echoed: IntakeField | null; readonly spelled?: boolean }): RecognitionBias {
+export function biasFor(opts: { readonly field: IntakeField | null; readonly confirming: boolean; readonly echoed: IntakeField | null; readonly reopened?: boolean }): RecognitionBias {
   const { field, confirming, echoed } = opts;
   if (!field) return { kind: 'general' };
-  const rules = rulesFor(field, { spelled: opts.spelled ?? false });
+  const rules = rulesFor(field, { reopened: opts.reopened ?? false });
   let g: JsgfRules | null;
   if (confirming) g = rules ? oneOf(yesNoRules(), correctionRules(rules), rules) : oneOf(yesNoRules(), correctionRules(null));
   else if (!rules) g = null;

@@ -57,7 +57,7 @@ export class IntakeDialogue implements Dialogue {
   private echoed: IntakeField | null = null;
   /** Keypad digits typed so far for a phone number, across turns that ended on a pause. */
   private keyed = '';
-  /** The current field was re-opened by a "no": a name may now be spelled. */
+  /** The current field was re-opened by a "no": a name may now be spelled, a reason said freely. */
   private reopened = false;
   private toolCalls = 0;
   private readonly newId: () => string;
@@ -74,7 +74,7 @@ export class IntakeDialogue implements Dialogue {
 
   expecting(): RecognitionBias {
     if (this.phase.type === 'done') return { kind: 'general' };
-    return biasFor({ field: this.current(), confirming: this.phase.type === 'confirming', echoed: this.echoed, spelled: this.reopened });
+    return biasFor({ field: this.current(), confirming: this.phase.type === 'confirming', echoed: this.echoed, reopened: this.reopened });
   }
 
   filledFields(): Record<string, unknown> {
