@@ -17,14 +17,17 @@ import type { LlmProvider } from './providers/llm.ts';
 import { createLocalSpeech, type LocalComponentStatus, type LocalSpeech } from './providers/local/local-speech.ts';
 import { ProviderError } from './providers/provider-error.ts';
 import { CachingTts } from './providers/tts-cache.ts';
+import { SpeechFactory } from './providers/speech-factory.ts';
+import type { TtsProvider } from './providers/tts.ts';
 import type { CallsTable, Json } from './store/schema.ts';
 import type { Store } from './store/store.ts';
+import type { TransferRoutes } from './telephony/transfer-routes.ts';
 import type { MediaTransport } from './telephony/transport.ts';
 import type { HttpSender } from './webhooks/http-sender.ts';
 
 export interface VoiceRuntime {
   /** Runs the voice loop of an answered call until it ends. */
-  runSession(call: CallsTable, transport: MediaTransport): Promise<VoiceCallEnd>;
+  runSession(call: CallsTable, transport: MediaTransport, transfers?: TransferRoutes): Promise<VoiceCallEnd>;
   /** A call is ringing: synthesise its fixed first message ahead, so the first audio follows the answer at once. */
   prepare(call: CallsTable): void;
   /** The offline components: what runs, what is missing and what the agent falls back to. */
@@ -34,23 +37,19 @@ export interface VoiceRuntime {
   close(): Promise<void>;
 }
 
-/** `voice` is `<provider>:<voice id>` or a bare id of the default TTS provider (`providers.md`). */
-export function parseVoice(voice: Json | undefined, defaultTts: string): { tts: string; voice: string | undefined } {
-  if (typeof voice !== 'string' || !voice) return { tts: defaultTts, voice: undefined };
-  const i = voice.indexOf(':');
-  return i > 0 ? { tts: voice.slice(0, i), voice: voice.slice(i + 1) } : { tts: defaultTts, voice };
-}
-
 export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clock; log: Logger; sender: HttpSender; localSpeech?: () => LocalSpeech }): VoiceRuntime {
   const { config, store, clock, log } = d;
   let local: LocalSpeech | undefined;
   const speech = (): LocalSpeech => (local ??= (d.localSpeech ?? (() => createLocalSpeech()))());
-  let cachedTts: CachingTts | undefined;
-  // One sentence cache over the offline TTS: greetings and fixed prompts repeat call after call.
-  const localTts = (): CachingTts | undefined => {
-    const tts = speech().tts;
-    return tts ? (cachedTts ??= new CachingTts(tts)) : undefined;
+  // One sentence cache per TTS adapter: greetings and fixed prompts repeat call after call.
+  const caches = new Map<TtsProvider, CachingTts>();
+  const cached = (tts: TtsProvider): CachingTts => {
+    let c = caches.get(tts);
+    if (!c) caches.set(tts, (c = new CachingTts(tts)));
+    return c;
   };
+  let factory: SpeechFactory | undefined;
+  const speechFactory = (): SpeechFactory => (factory ??= new SpeechFactory({ providers: config.providers, local: { stt: speech().stt, tts: speech().tts }, clock }));
   const llms = new Map<string, LlmProvider>();
 
   const llm = (id: string): LlmProvider => {
@@ -73,14 +72,11 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
   const speechFor = async (snapshot: Record<string, Json>): Promise<VoiceStack> => {
     const s = (snapshot.settings ?? {}) as Record<string, Json>;
     const sttId = typeof s.stt === 'string' ? s.stt : config.defaults.stt;
-    const { tts: ttsId, voice } = parseVoice(snapshot.voice, typeof s.tts === 'string' ? s.tts : config.defaults.tts);
-    const offline = speech();
-    if (sttId !== 'local' || ttsId !== 'local') {
-      throw new ProviderError(`Speech provider '${sttId !== 'local' ? sttId : ttsId}' is not available in this build; use 'local'.`, 'provider_unavailable', sttId !== 'local' ? sttId : ttsId);
-    }
-    const tts = localTts();
-    if (!tts) throw new ProviderError('The offline TTS (Flite) is missing and no cloud TTS is configured.', 'provider_unavailable', 'local');
-    return { vad: offline.vad, stt: offline.stt, tts, ...(voice ? { voice } : {}) };
+    const defaultTts = typeof s.tts === 'string' ? s.tts : config.defaults.tts;
+    // Without the offline recogniser the call still runs: the caller answers with the keypad.
+    const stt = sttId === 'local' ? speech().stt : speechFactory().stt(sttId);
+    const { tts, voiceId } = speechFactory().tts(defaultTts, typeof snapshot.voice === 'string' ? snapshot.voice : null);
+    return { vad: speech().vad, stt, tts: cached(tts), ...(voiceId ? { voice: voiceId } : {}) };
   };
 
   const dialogueFor = (call: CallsTable): Dialogue => {
@@ -91,7 +87,7 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
   };
 
   return {
-    async runSession(call, transport) {
+    async runSession(call, transport, transfers) {
       const org = await store.orgs.get(call.org_id);
       if (!org) throw new Error(`call ${call.id} belongs to no organisation`);
       const http = new SignedHttpToolClient({ sender: d.sender, secret: org.webhook_secret });
@@ -104,15 +100,15 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
         },
         call,
         transport,
+        transfers,
       );
     },
     prepare(call) {
       const text = call.snapshot.first_message;
-      const s = (call.snapshot.settings ?? {}) as Record<string, Json>;
-      const { tts: ttsId, voice } = parseVoice(call.snapshot.voice, typeof s.tts === 'string' ? s.tts : config.defaults.tts);
-      const tts = ttsId === 'local' ? localTts() : undefined;
-      if (typeof text !== 'string' || !text || !tts) return;
-      tts.warm(text, { signal: AbortSignal.timeout(10_000), ...(voice ? { voice } : {}) }).catch((e: unknown) => log.debug({ err: String(e), call: call.id }, 'first message not synthesised ahead'));
+      if (typeof text !== 'string' || !text) return;
+      speechFor(call.snapshot)
+        .then((stack) => (stack.tts as CachingTts).warm(text, { signal: AbortSignal.timeout(10_000), ...(stack.voice ? { voice: stack.voice } : {}) }))
+        .catch((e: unknown) => log.debug({ err: String(e), call: call.id }, 'first message not synthesised ahead'));
     },
     status: () => speech().status,
     llm,

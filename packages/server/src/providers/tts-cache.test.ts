@@ -39,4 +39,14 @@ describe('CachingTts', () => {
     await collect(tts.synthesize('One two three.', { signal }));
     expect(inner.spoken.filter((s) => s === 'One two three.')).toHaveLength(3);
   });
+
+  it('a synthesis that needs a sentence being warmed waits for it instead of synthesising it twice', async () => {
+    const inner = new ScriptedTts(20);
+    const tts = new CachingTts(inner);
+    const warming = tts.warm('Good morning.', { signal });
+    const frames = await collect(tts.synthesize('Good morning.', { signal }));
+    await warming;
+    expect(inner.spoken).toEqual(['Good morning.']);
+    expect(frames).toHaveLength(2);
+  });
 });
