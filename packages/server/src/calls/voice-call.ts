@@ -10,6 +10,7 @@ import type { TtsProvider } from '../providers/tts.ts';
 import type { VadProvider } from '../providers/vad.ts';
 import type { CallsTable, Json } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
+import type { TransferRoutes } from '../telephony/transfer-routes.ts';
 import type { MediaTransport } from '../telephony/transport.ts';
 import type { CallEnd } from './call-lifecycle.ts';
 import { RecordingTransport } from './call-recording.ts';
@@ -66,11 +67,12 @@ export function voiceSettingsOf(snapshot: Record<string, Json>): VoiceSettings {
 
 /**
  * Runs the voice loop of one answered call on its media session: the speech stack and dialogue
- * its snapshot selects, transcript and events into the store, the recording when enabled.
+ * its snapshot selects, transcript and events into the store, the recording when enabled;
+ * `transferRoutes` is where `transfer_call` goes (without it: REFER to `tel:`, no bridge).
  * Resolves when the call has ended, with how it ended; never rejects for a provider's failure
  * (that is the call's `error_code`).
  */
-export async function runVoiceCall(d: VoiceCallDeps, call: CallsTable, line: MediaTransport): Promise<VoiceCallEnd> {
+export async function runVoiceCall(d: VoiceCallDeps, call: CallsTable, line: MediaTransport, transferRoutes?: TransferRoutes): Promise<VoiceCallEnd> {
   const snapshot = call.snapshot;
   const settings = (snapshot.settings ?? {}) as Record<string, Json>;
   const transport = settings.recording === true ? new RecordingTransport(line, d.clock) : line;
@@ -90,6 +92,7 @@ export async function runVoiceCall(d: VoiceCallDeps, call: CallsTable, line: Med
     transport, dialogue, vad: stack.vad, stt: stack.stt, tts: stack.tts, recorder, clock: d.clock,
     settings: voiceSettingsOf(snapshot),
     makeTools: (control) => d.toolsFor(call, control),
+    ...(transferRoutes ? { transferRoutes } : {}),
     ...(stack.voice ? { voice: stack.voice } : {}),
     ...(typeof snapshot.language === 'string' ? { language: snapshot.language } : {}),
     log: (msg, fields) => d.log.warn({ call: call.id, ...fields }, msg),

@@ -25,11 +25,12 @@ async function collectFrames(frames: AsyncIterable<AudioFrame>): Promise<AudioFr
   return [...framesOf({ samples, sampleRateHz: 8000 })];
 }
 
-const USAGE = `Usage: callingbox call <number> [--say "words"]… [--wav caller.wav]… [--dtmf 1#]… [--record call.wav] [--to sip:…] [--from +1…] [--max-seconds 120]
+const USAGE = `Usage: callingbox call <number> [--say "words"]… [--wav caller.wav]… [--dtmf 1#]… [--record call.wav] [--to sip:…] [--from +1…] [--max-seconds 120] [--decline-transfer]
 
 Places a real SIP call (its own UDP socket) to the local server's sandbox number, or to --to.
 Each --say, --wav and --dtmf is one caller turn, played after the agent finishes speaking
-(--say is spoken by the offline TTS).`;
+(--say is spoken by the offline TTS). When the agent transfers the call (SIP REFER) the dialer
+prints the target and accepts; --decline-transfer refuses it (603), so the agent bridges instead.`;
 
 /** Where the local server listens, from credentials.json and /v1/health. */
 async function localServer(dataDir: string): Promise<{ baseUrl: string; apiKey: string; sipPort: number } | null> {
@@ -54,6 +55,7 @@ export async function runCall(argv: string[], env: { dataDir: string; sipPortFal
     options: {
       wav: { type: 'string', multiple: true }, dtmf: { type: 'string', multiple: true }, say: { type: 'string', multiple: true },
       record: { type: 'string' }, to: { type: 'string' }, from: { type: 'string', default: '+15555550100' }, 'max-seconds': { type: 'string', default: '120' },
+      'decline-transfer': { type: 'boolean', default: false },
     },
   });
   const number = positionals[0] ? normalizeE164(positionals[0]) : null;
@@ -94,7 +96,7 @@ export async function runCall(argv: string[], env: { dataDir: string; sipPortFal
   try {
     say(`${stamp()}  dialing ${target}`);
     const r = await runDialer(ua, {
-      to: target, fromNumber: values.from!, steps, clock: systemClock, maxCallMs: maxMs,
+      to: target, fromNumber: values.from!, steps, clock: systemClock, maxCallMs: maxMs, refer: values['decline-transfer'] ? 'decline' : 'accept',
       onEvent: (e) => {
         if (e.type === 'ringing' || e.type === 'answered') say(`${stamp()}  ${e.type}`);
         else if (e.type === 'agent-speech-start') say(`${stamp()}  agent speaking`);
@@ -102,7 +104,8 @@ export async function runCall(argv: string[], env: { dataDir: string; sipPortFal
         else if (e.type === 'step') {
           const s = steps[e.index]!;
           say(`${stamp()}  caller: ${'dtmf' in s ? `DTMF ${s.dtmf}` : 'say' in s ? `speaking${sayTexts.has(e.index) ? ` "${sayTexts.get(e.index)}"` : ' (WAV)'}` : 'pause'}`);
-        } else if (e.type === 'ended') say(`${stamp()}  hung up by ${e.by === 'caller' ? 'us' : 'the agent'}`);
+        } else if (e.type === 'transfer') say(`${stamp()}  ${e.accepted ? 'transferred to' : 'declined a transfer to'} ${e.target}`);
+        else if (e.type === 'ended') say(`${stamp()}  hung up by ${e.by === 'caller' ? 'us' : 'the agent'}`);
       },
     });
     if (!r.answered) {

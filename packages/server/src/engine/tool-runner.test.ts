@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { FakeClock } from '../telephony/testing/fake-clock.ts';
 import type { TransferResult } from '../telephony/transport.ts';
 import type { ToolInvocation } from './dialogue.ts';
-import { clearlyAgrees, createToolRunner, type CallControl, type HttpToolClient, type HttpToolRequest, type HttpToolResponse, type ToolCallEvent } from './tool-runner.ts';
+import { clearlyAgrees, createToolRunner, type BridgeResult, type CallControl, type HttpToolClient, type HttpToolRequest, type HttpToolResponse, type ToolCallEvent } from './tool-runner.ts';
 
 const BOOK = {
   type: 'http', name: 'book', description: 'Books a slot', url: 'https://tools.example/book', policy: 'confirm_first_write',
@@ -22,7 +22,7 @@ class FakeHttp implements HttpToolClient {
   }
 }
 
-function setup(opts: { tools?: unknown[]; http?: FakeHttp; transfer?: CallControl['transfer'] | null; clock?: FakeClock } = {}) {
+function setup(opts: { tools?: unknown[]; http?: FakeHttp; transfer?: CallControl['transfer'] | null; bridge?: CallControl['bridge']; clock?: FakeClock } = {}) {
   const clock = opts.clock ?? new FakeClock(0);
   const journal: ToolCallEvent[] = [];
   const events: { type: string; data: Record<string, unknown> }[] = [];
@@ -39,6 +39,7 @@ function setup(opts: { tools?: unknown[]; http?: FakeHttp; transfer?: CallContro
       return Promise.resolve();
     },
     ...(opts.transfer === null ? {} : { transfer: opts.transfer ?? ((): Promise<TransferResult> => Promise.resolve({ transferred: true })) }),
+    ...(opts.bridge ? { bridge: opts.bridge } : {}),
   };
   const http = opts.http ?? new FakeHttp();
   const runner = createToolRunner({
@@ -160,6 +161,32 @@ describe('tool runner', () => {
     const refused = setup({ transfer: () => Promise.resolve({ transferred: false, reason: 'rejected', status: 603 }) });
     expect(await refused.runner.run(call('transfer_call', { destination: 'front desk' }), live)).toEqual({ result: { error: 'the transfer failed (rejected)' }, status: 'error' });
     expect(refused.events[0]!.data).toMatchObject({ method: 'refer', status: 'failed', reason: 'rejected' });
+  });
+
+  it('transfer_call bridges a leg when the far end refuses REFER (405/501/603, timeout) or the line cannot REFER', async () => {
+    const desk = { destination_name: 'front desk', number: '+14155550100' };
+    const bridged: string[] = [];
+    const bridge = (n: string): Promise<BridgeResult> => (bridged.push(n), Promise.resolve({ bridged: true }));
+    const refused = setup({ transfer: () => Promise.resolve({ transferred: false, reason: 'rejected', status: 603 }), bridge });
+    expect(await refused.runner.run(call('transfer_call', { destination: 'front desk' }), live)).toEqual({ result: { ok: true, transferred_to: 'front desk' }, status: 'ok' });
+    expect(refused.events.map((e) => e.data)).toEqual([
+      { ...desk, method: 'refer', status: 'failed', reason: 'rejected', sip_status: 603 },
+      { ...desk, method: 'bridge', status: 'completed' },
+    ]);
+    const noRefer = setup({ transfer: null, bridge });
+    expect((await noRefer.runner.run(call('transfer_call', { destination: 'front desk' }), live)).status).toBe('ok');
+    expect(noRefer.events.map((e) => e.data)).toEqual([{ ...desk, method: 'bridge', status: 'completed' }]);
+    expect(bridged).toEqual(['+14155550100', '+14155550100']);
+  });
+
+  it('transfer_call does not bridge after a REFER that was accepted but failed, and reports a leg that was not answered', async () => {
+    const bridged: string[] = [];
+    const accepted = setup({ transfer: () => Promise.resolve({ transferred: false, reason: 'failed', status: 486 }), bridge: (n) => (bridged.push(n), Promise.resolve({ bridged: true })) });
+    expect(await accepted.runner.run(call('transfer_call', { destination: 'front desk' }), live)).toEqual({ result: { error: 'the transfer failed (failed)' }, status: 'error' });
+    expect(bridged).toEqual([]);
+    const busy = setup({ transfer: () => Promise.resolve({ transferred: false, reason: 'rejected', status: 405 }), bridge: () => Promise.resolve({ bridged: false, reason: 'busy', status: 486 }) });
+    expect(await busy.runner.run(call('transfer_call', { destination: 'front desk' }), live)).toEqual({ result: { error: 'the transfer failed (busy)' }, status: 'error' });
+    expect(busy.events.at(-1)?.data).toMatchObject({ method: 'bridge', status: 'failed', reason: 'busy', sip_status: 486 });
   });
 
   it('an aborted signal rejects before anything runs; an abort in flight rejects and journals the cancellation', async () => {

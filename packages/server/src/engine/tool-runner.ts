@@ -16,6 +16,11 @@ export const DEFAULT_TOOL_TIMEOUT_MS = 5000;
 /** `calls.md` → Tools: the JSON answer fed back to the model is at most 64 KiB. */
 export const MAX_TOOL_ANSWER_BYTES = 64 * 1024;
 
+/** How a bridged transfer went: connected, or why not (`LegResult` outcomes, or the call `ended` first). */
+export type BridgeResult =
+  | { readonly bridged: true }
+  | { readonly bridged: false; readonly reason: 'busy' | 'no_answer' | 'canceled' | 'failed' | 'no_route' | 'ended'; readonly status?: number };
+
 /** What the tool runner may do to the live call; the session implements it over the transport. */
 export interface CallControl {
   /** Hang up (`agent_hangup`) once the reply being generated has been played. */
@@ -24,6 +29,11 @@ export interface CallControl {
   sendDtmf(digits: string, signal: AbortSignal): Promise<void>;
   /** Cold transfer (SIP REFER); absent when the line cannot transfer. */
   transfer?(number: string, signal: AbortSignal): Promise<TransferResult>;
+  /**
+   * Bridged transfer: dials `number` on a new leg and, once it answers, connects the caller to it
+   * while the agent leaves the call. Absent when the call has no way to place a leg.
+   */
+  bridge?(number: string, signal: AbortSignal): Promise<BridgeResult>;
   /** Appends a call event (`calls.md` → Call events): `dtmf`, `transfer`. */
   recordEvent(type: string, data: Record<string, unknown>): Promise<void>;
 }
@@ -152,26 +162,38 @@ export function createToolRunner(deps: ToolRunnerDeps): ToolRunner {
     // Only a destination the owner listed, by name: a number from the model is never dialled (toll fraud).
     const dest = tool?.destinations?.find((d) => d.name.toLowerCase() === wanted);
     if (!dest) return failure(`unknown destination '${String(args.destination)}'; choose one of: ${names.join(', ')}`);
-    const record = (status: 'completed' | 'failed', reason?: string): Promise<void> =>
-      recordEvent('transfer', { destination_name: dest.name, number: dest.number, method: 'refer', status, ...(reason ? { reason } : {}) });
-    if (!deps.control.transfer) {
-      await record('failed', 'unsupported');
-      return failure('this line cannot transfer calls');
+    const record = (method: 'refer' | 'bridge', status: 'completed' | 'failed', why?: { reason?: string; status?: number }): Promise<void> =>
+      recordEvent('transfer', {
+        destination_name: dest.name, number: dest.number, method, status,
+        ...(why?.reason ? { reason: why.reason } : {}), ...(why?.status !== undefined ? { sip_status: why.status } : {}),
+      });
+    const { control } = deps;
+    const attempt = async <R>(run: () => Promise<R>, failed: R): Promise<R> => {
+      try {
+        return await run();
+      } catch {
+        signal.throwIfAborted();
+        return failed;
+      }
+    };
+    // Cold transfer first (SIP REFER): the far end calls the destination itself.
+    let refer: TransferResult = { transferred: false, reason: 'unsupported' };
+    if (control.transfer) {
+      refer = await attempt(() => control.transfer!(dest.number, signal), { transferred: false, reason: 'failed' });
+      await record('refer', refer.transferred ? 'completed' : 'failed', refer.transferred ? undefined : refer);
+      if (refer.transferred) return outcome({ ok: true, transferred_to: dest.name }, 'ok');
     }
-    let r: TransferResult;
-    try {
-      r = await deps.control.transfer(dest.number, signal);
-    } catch (e) {
-      signal.throwIfAborted();
-      await record('failed', 'failed');
-      return failure(`the transfer failed: ${e instanceof Error ? e.message : String(e)}`);
+    // telephony.md → Transfer: when the far end will not take the REFER, bridge an outbound leg. A
+    // REFER it accepted but could not complete is not retried: the caller's side may hold the call.
+    const refused = refer.reason === 'rejected' || refer.reason === 'unsupported' || refer.reason === 'timeout';
+    if (!refused || !control.bridge) {
+      if (!control.transfer) await record('refer', 'failed', { reason: 'unsupported' });
+      return failure(refer.reason === 'unsupported' ? 'this line cannot transfer calls' : `the transfer failed (${refer.reason})`);
     }
-    if (!r.transferred) {
-      await record('failed', r.reason);
-      return failure(`the transfer failed (${r.reason})`);
-    }
-    await record('completed');
-    return outcome({ ok: true, transferred_to: dest.name }, 'ok');
+    const bridge = await attempt(() => control.bridge!(dest.number, signal), { bridged: false, reason: 'failed' } as BridgeResult);
+    await record('bridge', bridge.bridged ? 'completed' : 'failed', bridge.bridged ? undefined : bridge);
+    if (bridge.bridged) return outcome({ ok: true, transferred_to: dest.name }, 'ok');
+    return failure(`the transfer failed (${bridge.reason})`);
   }
 
   async function execute(call: ToolInvocation, tool: ToolDefinition | undefined, opts: { signal: AbortSignal; callerLastTurn: string }): Promise<ToolOutcome> {

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '@callingbox/testkit/fake-clock.ts';
-import { FakeLine } from '@callingbox/testkit/fake-line.ts';
+import { FakeLine, SPEECH_BASE } from '@callingbox/testkit/fake-line.ts';
 import { ScriptedStt, ScriptedTts, ScriptedVad } from '@callingbox/testkit/scripted-speech.ts';
 import { ProviderError } from '../providers/provider-error.ts';
 import type { RecognitionBias } from '../providers/stt.ts';
 import type { CallRecorder, TranscriptEntry } from './call-recorder.ts';
 import type { Dialogue, DialogueDelta, DialogueInput, ToolRunner } from './dialogue.ts';
+import type { TransferRoutes } from '../telephony/transfer-routes.ts';
+import type { CallControl } from './tool-runner.ts';
 import { VoiceSession, type VoiceSettings } from './voice-session.ts';
 
 const SETTINGS: VoiceSettings = { minEndpointingMs: 300, maxEndpointingMs: 1200, interruptionMinMs: 250, ignoreBackchannels: true, silenceTimeoutMs: 10_000, maxCallMs: 600_000 };
@@ -49,7 +51,7 @@ class MemoryRecorder implements CallRecorder {
   }
 }
 
-function setup(opts: { utterances?: string[]; answer: ConstructorParameters<typeof ScriptedDialogue>[0]; settings?: Partial<VoiceSettings>; tools?: ToolRunner }) {
+function setup(opts: { utterances?: string[]; answer: ConstructorParameters<typeof ScriptedDialogue>[0]; settings?: Partial<VoiceSettings>; tools?: (control: CallControl) => ToolRunner; transferRoutes?: TransferRoutes }) {
   const clock = new FakeClock();
   const line = new FakeLine(clock);
   const stt = new ScriptedStt(opts.utterances ?? []);
@@ -60,8 +62,9 @@ function setup(opts: { utterances?: string[]; answer: ConstructorParameters<type
   const session = new VoiceSession({
     transport: line, dialogue, vad: new ScriptedVad(), stt, tts, recorder, clock,
     settings: { ...SETTINGS, ...opts.settings },
+    ...(opts.transferRoutes ? { transferRoutes: opts.transferRoutes } : {}),
     makeTools: (control) =>
-      opts.tools ?? {
+      opts.tools?.(control) ?? {
         run: (call) => {
           toolCalls.push(call.name);
           if (call.name === 'end_call') control.endAfterReply();
@@ -222,6 +225,42 @@ describe('voice session', () => {
     const out = await t.outcome;
     expect(out).toMatchObject({ hangupCause: 'agent_hangup', endedBy: 'agent' });
     expect(t.line.agentAudioMs).toBe(200 + 4 * 200);
+  });
+
+  it('a bridged transfer: the agent leaves the call, audio flows both ways, the leg hanging up ends it as transferred', async () => {
+    const leg = new FakeLine(new FakeClock());
+    const dialled: string[] = [];
+    const t = setup({
+      utterances: ['hello'],
+      transferRoutes: { referTarget: (n) => Promise.resolve(n), dial: (n) => (dialled.push(n), Promise.resolve({ answered: true, leg })) },
+      tools: (control) => ({ run: async () => ({ result: await control.bridge!('+14155550199', new AbortController().signal), status: 'ok' }) }),
+      answer: (i, tools) =>
+        (async function* () {
+          yield { type: 'text', text: 'Connecting you now.' } as DialogueDelta;
+          await tools.run({ id: 't1', name: 'transfer_call', arguments: { destination: 'front desk' } }, { signal: new AbortController().signal, callerLastTurn: '' });
+          yield { type: 'text', text: 'The agent must not say this.' } as DialogueDelta;
+        })(),
+    });
+    const both = async (ms: number): Promise<void> => {
+      for (let at = 0; at < ms; at += 20) await Promise.all([t.line.step(), leg.step()]);
+    };
+    t.line.say(0, 200, 400); // the caller talks to the destination…
+    leg.say(3, 100, 400); // …and the destination answers
+    await both(800);
+    expect(dialled).toEqual(['+14155550199']);
+    expect(leg.sent.filter((f) => f.value === SPEECH_BASE).length).toBeGreaterThanOrEqual(19);
+    expect(t.line.sent.filter((f) => f.value === SPEECH_BASE + 3).length).toBeGreaterThanOrEqual(19);
+    expect(t.tts.spoken).not.toContain('The agent must not say this.');
+    expect(t.dialogue.inputs.map((i) => i.type)).toEqual(['call_start']); // the caller's speech went to the leg, not the agent
+    t.line.pressDigit('2');
+    await both(40);
+    expect(leg.dtmfSent).toEqual(['2']);
+    leg.callerHangup();
+    await both(40);
+    expect(await t.outcome).toMatchObject({ hangupCause: 'transferred', endedBy: 'agent' });
+    expect(t.line.hangupReason).toEqual({ cause: 'transferred', by: 'agent' });
+    expect(t.recorder.of('barge_in')).toEqual([]);
+    expect(t.clock.pending).toBe(0);
   });
 
   it('a provider failure ends the call with its error code, never a hang', async () => {

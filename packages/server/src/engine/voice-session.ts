@@ -17,14 +17,16 @@ import type { SttProvider } from '../providers/stt.ts';
 import type { TtsProvider } from '../providers/tts.ts';
 import type { VadProvider } from '../providers/vad.ts';
 import { AsyncQueue } from '../telephony/async-queue.ts';
+import type { TransferRoutes } from '../telephony/transfer-routes.ts';
 import type { EndedBy, HangupCause, MediaTransport } from '../telephony/transport.ts';
 import { BargeInDetector } from './barge-in.ts';
+import { runBridge } from './bridge.ts';
 import type { CallRecorder } from './call-recorder.ts';
 import type { Dialogue, DialogueInput, ToolRunner } from './dialogue.ts';
 import { endpointDelayMs } from './endpointing.ts';
 import { speak } from './playout.ts';
 import { SttTurn } from './stt-turn.ts';
-import type { CallControl } from './tool-runner.ts';
+import type { BridgeResult, CallControl } from './tool-runner.ts';
 
 /** The turn-taking knobs of the snapshot's `settings` (`api.md`), in milliseconds. */
 export interface VoiceSettings {
@@ -44,6 +46,8 @@ export interface VoiceSessionDeps {
   readonly stt: SttProvider | undefined;
   readonly tts: TtsProvider;
   readonly makeTools: (control: CallControl) => ToolRunner;
+  /** Where `transfer_call` goes: the REFER target and the bridged leg. Without it, REFER names the number as `tel:` and nothing is bridged. */
+  readonly transferRoutes?: TransferRoutes;
   readonly recorder: CallRecorder;
   readonly clock: Clock;
   readonly settings: VoiceSettings;
@@ -71,6 +75,8 @@ const VAD_MIN_SILENCE_MS = 200;
 const VAD_MIN_SPEECH_MS = 100;
 /** Digits typed with no `#` end the entry after this pause (as IVRs do). */
 const DTMF_IDLE_MS = 2500;
+/** Caller frames waiting for a bridged leg: a leg that stalls loses old audio instead of adding delay. */
+const BRIDGE_MAX_QUEUED_FRAMES = 10;
 
 interface CallerTurnState {
   readonly ac: AbortController;
@@ -116,13 +122,18 @@ export class VoiceSession {
   private mediaOffset: number | undefined;
   private failure: ProviderError | undefined;
   private readonly background = new Set<Promise<unknown>>();
+  /** Set once a bridged transfer connected: the agent has left, caller frames go to the leg. */
+  private bridge: { readonly leg: MediaTransport; readonly frames: AsyncQueue<AudioFrame> } | null = null;
 
   constructor(private readonly d: VoiceSessionDeps) {
     this.barge = new BargeInDetector({ interruptionMinMs: d.settings.interruptionMinMs, ignoreBackchannels: d.settings.ignoreBackchannels });
     this.tools = d.makeTools({
       endAfterReply: () => void (this.endRequested = true),
       sendDtmf: (digits, signal) => d.transport.sendDtmf(digits, { signal }),
-      ...(d.transport.transfer ? { transfer: (dest: string, signal: AbortSignal) => d.transport.transfer!(dest, { signal }) } : {}),
+      ...(d.transport.transfer
+        ? { transfer: async (number: string, signal: AbortSignal) => d.transport.transfer!((await d.transferRoutes?.referTarget(number, { signal })) ?? number, { signal }) }
+        : {}),
+      ...(d.transferRoutes ? { bridge: (number: string, signal: AbortSignal) => this.bridgeTo(number, signal, d.transferRoutes!) } : {}),
       recordEvent: (type, data) => d.recorder.event(type, data),
     });
   }
@@ -148,7 +159,10 @@ export class VoiceSession {
     const reason = transport.ended.reason as { cause?: string; by?: EndedBy } | undefined;
     const base = { callerTurns: this.callerTurns, gapsMs: this.gapsMs };
     if (this.failure) return { ...base, hangupCause: 'provider_error', endedBy: 'system', error: this.failure };
-    return { ...base, hangupCause: reason?.cause ?? 'caller_hangup', endedBy: reason?.by ?? 'caller' };
+    const cause = reason?.cause ?? 'caller_hangup';
+    // A bridged call ends as transferred, whichever side left (max_duration and media failures stay what they are).
+    const transferred = this.bridge && (cause === 'caller_hangup' || cause === 'transferred');
+    return { ...base, hangupCause: transferred ? 'transferred' : cause, endedBy: reason?.by ?? 'caller' };
   }
 
   // ── caller audio ────────────────────────────────────────────────────────────────────────────
@@ -158,8 +172,20 @@ export class VoiceSession {
     const sttRates = this.d.stt?.capabilities.nativeSampleRatesHz ?? [];
     const vadRates = this.d.vad.capabilities.nativeSampleRatesHz;
     const shared = sttRates.find((r) => vadRates.includes(r)) ?? sttRates[0] ?? vadRates[0];
-    const frames = this.d.transport.fromCaller;
+    const frames = this.divertWhenBridged(this.d.transport.fromCaller);
     return shared === undefined ? frames : this.resampleIfNeeded(frames, shared);
+  }
+
+  /** Caller frames, as they came, go to the bridged leg once there is one, and no longer to VAD and STT. */
+  private async *divertWhenBridged(frames: AsyncIterable<AudioFrame>): AsyncGenerator<AudioFrame> {
+    try {
+      for await (const f of frames) {
+        if (this.bridge) this.bridge.frames.push(f);
+        else yield f;
+      }
+    } finally {
+      this.bridge?.frames.close();
+    }
   }
 
   private async *resampleIfNeeded(frames: AsyncIterable<AudioFrame>, rate: AudioFrame['sampleRateHz']): AsyncGenerator<AudioFrame> {
@@ -294,6 +320,10 @@ export class VoiceSession {
 
   private onDigit(digit: string): void {
     this.track(this.d.recorder.event('dtmf', { digits: digit, direction: 'from_caller' }));
+    if (this.bridge) {
+      this.track(this.bridge.leg.sendDtmf(digit).catch(() => {})); // the leg may not take RFC 4733
+      return;
+    }
     this.cancelSilence();
     this.silenceCount = 0;
     this.interrupt(null);
@@ -364,6 +394,7 @@ export class VoiceSession {
 
   /** Starts a reply after the previous one stopped (a new caller turn cuts the old reply short). */
   private respond(input: DialogueInput, timeline?: TurnTimeline): void {
+    if (this.bridge) return; // the agent left the call
     const prev = this.reply;
     if (prev) this.interrupt(null);
     this.cancelSilence();
@@ -409,7 +440,7 @@ export class VoiceSession {
       onFirstAudio: () => void (ttsFirstAudioAt = clock.now()),
       onFirstFrame: () => void (reply.firstAudioSentAt = clock.now()),
     });
-    const interrupted = spoken.interrupted && !this.call.signal.aborted;
+    const interrupted = spoken.interrupted && !this.call.signal.aborted && !this.bridge;
     dialogue.heard(spoken.playedText, interrupted);
     const now = clock.now();
     if (spoken.playedText) {
@@ -423,7 +454,7 @@ export class VoiceSession {
       this.gapsMs.push(event.gap_ms);
       await this.d.recorder.event('turn', event);
     }
-    if (this.call.signal.aborted || interrupted) return;
+    if (this.call.signal.aborted || interrupted || this.bridge) return;
     if (this.endRequested) {
       const silence = input.type === 'silence';
       await transport.hangup({ cause: (silence ? 'silence_timeout' : 'agent_hangup') satisfies HangupCause, by: 'agent' });
@@ -434,6 +465,32 @@ export class VoiceSession {
       return;
     }
     this.startSilenceTimer();
+  }
+
+  // ── bridged transfer ────────────────────────────────────────────────────────────────────────
+
+  /** Dials the leg; once it answers, the agent leaves and the bridge carries the call until either side hangs up. */
+  private async bridgeTo(number: string, signal: AbortSignal, routes: TransferRoutes): Promise<BridgeResult> {
+    if (this.call.signal.aborted || this.bridge) return { bridged: false, reason: 'ended' };
+    const r = await routes.dial(number, { signal: AbortSignal.any([signal, this.call.signal]) });
+    if (!r.answered) return { bridged: false, reason: this.call.signal.aborted ? 'ended' : r.outcome, ...(r.status !== undefined ? { status: r.status } : {}) };
+    if (this.call.signal.aborted || signal.aborted) {
+      await r.leg.hangup({ cause: 'canceled', by: 'system' });
+      signal.throwIfAborted();
+      return { bridged: false, reason: 'ended' };
+    }
+    const bridge = { leg: r.leg, frames: new AsyncQueue<AudioFrame>(BRIDGE_MAX_QUEUED_FRAMES) };
+    this.bridge = bridge;
+    // The agent leaves: what it was saying stops, its turn-taking stops, nothing new is said.
+    this.reply?.ac.abort();
+    void this.d.transport.clear();
+    this.cancelSilence();
+    this.dtmfAc?.abort();
+    this.turn?.stt?.cancel();
+    this.turn?.ac.abort();
+    this.turn = null;
+    this.track(runBridge({ caller: this.d.transport, callerFrames: bridge.frames, leg: r.leg }));
+    return { bridged: true };
   }
 
   // ── plumbing ────────────────────────────────────────────────────────────────────────────────

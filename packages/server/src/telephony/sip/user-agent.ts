@@ -115,6 +115,11 @@ export class SipUserAgent {
     return this.socket.port;
   }
 
+  /** The address others reach us at (written into SDP and Contact). */
+  get publicHost(): string {
+    return this.ctx.publicHost;
+  }
+
   /** Places an outbound call (INVITE with digest retry); resolves when answered or definitely failed. */
   call(opts: OutboundCallOptions): Promise<OutboundResult> {
     if (this.closing.signal.aborted) return Promise.resolve({ answered: false, outcome: 'failed', reason: 'user agent is shutting down' });
