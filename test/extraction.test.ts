@@ -56,7 +56,8 @@ describe('extraction after a connected call ends', () => {
     try {
       const a = await agent(t, rx.url());
       const call = await liveCall(t, a);
-      llm.reply({ object: GOOD, latencyMs: 700 });
+      let answer!: () => void;
+      llm.reply({ object: GOOD, waitFor: new Promise<void>((r) => (answer = r)) });
       const ending = t.platform.lifecycle.ended(call.id, { hangupCause: 'caller_hangup', endedBy: 'caller' });
       // While the model thinks: the call has ended, its result is pending, and no terminal event exists.
       const during = await eventually(async () => {
@@ -66,7 +67,9 @@ describe('extraction after a connected call ends', () => {
       expect(during).toMatchObject({ result_status: 'pending', result: null, ended_by: 'caller' });
       const rows = await t.platform.store.db.selectFrom('webhook_deliveries').select('event_type').where('call_id', '=', call.id).execute();
       expect(rows.map((r) => r.event_type)).not.toContain('call.completed');
+      expect((await t.api('GET', `/v1/calls/${call.id}`)).body.result_status).toBe('pending');
 
+      answer();
       const final = await ending;
       expect(final).toMatchObject({ status: 'completed', result_status: 'completed', result_error: null, result: GOOD.values });
       await eventually(async () => rx.received.length >= 3, 'three deliveries');
@@ -144,28 +147,29 @@ describe('extraction after a connected call ends', () => {
 });
 
 describe('crash between the status move and the result', () => {
-  it('recovery finishes the extraction and fires exactly one terminal event; a live owner is left alone', async () => {
-    const rx = await startWebhookReceiver();
+  it('recovery finishes the extraction and queues exactly one terminal event; a live owner is left alone', async () => {
+    // Its own platform without background work, so no periodic recovery races the one under test.
+    const p = await createTestPlatform({ env: { CALLINGBOX_EXTRACTION_LLM: 'openai', OPENAI_API_KEY: llm.apiKey, OPENAI_BASE_URL: llm.url } });
     try {
-      const a = await agent(t, rx.url());
-      const call = await liveCall(t, a);
+      const a = await agent(p, 'https://hooks.example.com/desk');
+      const call = await liveCall(p, a);
       // The state a process leaves when it dies after the status move: ended, result pending, no terminal event.
-      const db = t.platform.store.db;
+      const db = p.platform.store.db;
       await db.updateTable('calls').set({ status: 'completed', ended_at: new Date(), result_status: 'pending', heartbeat_at: new Date(), hangup_cause: 'caller_hangup', ended_by: 'caller' }).where('id', '=', call.id).execute();
-      const lc = t.platform.lifecycle;
-      expect(await resumePendingResults(t.platform.store, lc, t.platform.store.clock)).not.toContain(call.id);
+      const terminalRows = async () => (await db.selectFrom('webhook_deliveries').select(['event_type', 'payload']).where('call_id', '=', call.id).execute()).filter((r) => TERMINAL.includes(r.event_type));
+      const { store, lifecycle } = p.platform;
+      expect(await resumePendingResults(store, lifecycle, store.clock)).toEqual([]);
+      expect(await terminalRows()).toEqual([]);
       await db.updateTable('calls').set({ heartbeat_at: new Date(Date.now() - 31_000) }).where('id', '=', call.id).execute();
       llm.reply({ object: GOOD });
-      expect(await resumePendingResults(t.platform.store, lc, t.platform.store.clock)).toEqual([call.id]);
-      expect(await resumePendingResults(t.platform.store, lc, t.platform.store.clock)).toEqual([]);
-      const c = (await t.api('GET', `/v1/calls/${call.id}`)).body;
-      expect(c).toMatchObject({ status: 'completed', result_status: 'completed', result: GOOD.values });
-      await eventually(async () => rx.received.some((r) => r.json.type === 'call.completed'), 'call.completed');
-      await new Promise((r) => setTimeout(r, 200));
-      expect(rx.received.filter((r) => TERMINAL.includes(r.json.type))).toHaveLength(1);
-      expect(rx.received.find((r) => r.json.type === 'call.completed')!.json.data.call.result).toEqual(GOOD.values);
+      expect(await resumePendingResults(store, lifecycle, store.clock)).toEqual([call.id]);
+      expect(await resumePendingResults(store, lifecycle, store.clock)).toEqual([]);
+      expect((await p.api('GET', `/v1/calls/${call.id}`)).body).toMatchObject({ status: 'completed', result_status: 'completed', result: GOOD.values });
+      const rows = await terminalRows();
+      expect(rows.map((r) => r.event_type)).toEqual(['call.completed']);
+      expect((rows[0]!.payload as any).data.call.result).toEqual(GOOD.values);
     } finally {
-      await rx.close();
+      await p.close();
     }
   });
 });

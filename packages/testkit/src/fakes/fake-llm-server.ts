@@ -35,6 +35,8 @@ export interface FakeLlmReply {
   readonly retryAfterMs?: number;
   /** Wait this long before the response headers. */
   readonly latencyMs?: number;
+  /** Answer only once this settles (a test holds the model "thinking" until it has looked around). */
+  readonly waitFor?: Promise<unknown>;
   /** Wait this long between stream chunks (a slow token stream). */
   readonly chunkDelayMs?: number;
   /** After the content, keep the stream open and never finish it. */
@@ -196,6 +198,7 @@ export async function startFakeLlmServer(opts: {
       });
       void (async () => {
         await writer.sleep(reply.latencyMs ?? 0);
+        if (reply.waitFor) await reply.waitFor.catch(() => undefined);
         if (writer.isClosed) return;
         await opts.handle(recorded, reply, res, writer);
       })().catch(() => res.destroy());

@@ -120,27 +120,27 @@ export function llmConformance(name: string, setup: LlmConformanceSetup): void {
       expect(setup.wire.toolResults(sent)).toEqual([{ toolCallId: 'call_lookup_1', content: { status: 'shipped', shipped_on: '2026-11-23' } }]);
     });
 
-    it('ends quietly and within 100 ms when aborted mid-stream, leaving no connection or rejection behind', async () => {
+    it('ends quietly and at once when aborted mid-stream, leaving no connection or rejection behind', async () => {
       const unhandled: unknown[] = [];
       const onUnhandled = (e: unknown): void => void unhandled.push(e);
       process.on('unhandledRejection', onUnhandled);
       try {
-        server.reply({ text: ['One', ' two', ' three', ' four'], chunkDelayMs: 40, hang: true });
+        // Chunks 400 ms apart: a stream that ends well before the next chunk did not wait for the
+        // model (a bound in the tens of milliseconds would flake on a loaded machine).
+        server.reply({ text: ['One', ' two', ' three', ' four'], chunkDelayMs: 400, hang: true });
         const ac = new AbortController();
         const seen: LlmDelta[] = [];
-        let stopMs = -1;
+        let abortedAt = -1;
         for await (const d of setup.make(server).complete(ask('Count'), { signal: ac.signal })) {
           seen.push(d);
-          if (seen.length === 2) {
-            const t0 = performance.now();
+          if (abortedAt < 0) {
+            abortedAt = performance.now();
             ac.abort();
-            stopMs = t0;
           }
         }
-        const took = performance.now() - stopMs;
-        expect(stopMs).toBeGreaterThan(0);
-        expect(took).toBeLessThan(100);
-        expect(seen.every((d) => d.type === 'text')).toBe(true);
+        expect(abortedAt).toBeGreaterThan(0);
+        expect(performance.now() - abortedAt).toBeLessThan(300);
+        expect(seen).toEqual([{ type: 'text', text: 'One' }]);
         await until(() => server.openResponses() === 0, 'the aborted response to close');
         await new Promise((r) => setTimeout(r, 50));
         expect(unhandled).toEqual([]);
