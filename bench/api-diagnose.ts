@@ -4,19 +4,24 @@
  *   node --import tsx bench/api-diagnose.ts <orgId> <agentId> <apiKey> <callId>
  * with the server's environment (CALLINGBOX_DATA_DIR, DATABASE_URL).
  *
- * 1. EXPLAIN (ANALYZE, BUFFERS) of the exact SQL Kysely issues for the list (compiled from the same
- *    builder calls as CallRepo.list), for the status and the agent_id filter.
+ * 1. EXPLAIN (ANALYZE, BUFFERS) of the exact SQL the list route issues (`CallRepo.listJson` with
+ *    CALL_VIEW_JSON, captured from Kysely), for the status and the agent_id filter.
  * 2. Each step of the request timed alone, one at a time (no concurrency): the database round trip
- *    of `select 1`, the API-key lookup, the list query (with pg's row decoding), the row → JSON view
- *    and JSON.stringify, and the whole request through the Hono app in-process (no socket).
+ *    of `select 1`, the API-key lookup from the database and from the process cache, the list
+ *    query (the page's JSON built by the database), the Node path it replaced (rows decoded by pg,
+ *    callView, JSON.stringify) for comparison, and whole requests through the Hono app in-process
+ *    (no socket).
+ * 3. An experiment: the same page with each call's JSON stored in a column instead of built per
+ *    request (added for the page's rows only, dropped afterwards).
  * Prints markdown.
  */
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { loadConfig } from '../packages/server/src/config/config.ts';
 import { startPlatform } from '../packages/server/src/main.ts';
-import { callView } from '../packages/server/src/api/views.ts';
+import { CALL_VIEW_JSON, callView } from '../packages/server/src/api/views.ts';
+import { Store } from '../packages/server/src/store/store.ts';
+import type { CallFilter } from '../packages/server/src/store/repos/calls.ts';
 import { cpuDeltaMs, snapshotCpu } from './proc-cpu.ts';
-import { LIST_AS_JSON_SQL } from './list-as-json.ts';
 
 const [orgId, agentId, apiKey, callId] = process.argv.slice(2) as [string, string, string, string];
 const ITERATIONS = Number(process.env.BENCH_DIAG_ITERATIONS ?? 300);
@@ -50,22 +55,35 @@ async function main(): Promise<void> {
   const db = store.db;
   const out: string[] = [];
   try {
-    // 1. The plan of the exact list SQL.
-    const listSql = (f: 'status' | 'agent'): CompiledQuery => {
-      let q = db.selectFrom('calls').selectAll().where('org_id', '=', orgId);
-      q = f === 'status' ? q.where('status', 'in', ['completed']) : q.where('agent_id', 'in', [agentId]);
-      return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(51).compile();
+    // 1. The plan of the exact list SQL: a Store whose Kysely hands each query to `captured`.
+    let captured: CompiledQuery | null = null;
+    const capture: KyselyPlugin = {
+      transformQuery: (a) => {
+        captured = db.getExecutor().compileQuery(a.node as RootOperationNode, a.queryId);
+        return a.node;
+      },
+      transformResult: async (a) => a.result,
     };
-    for (const f of ['status', 'agent'] as const) {
-      const c = listSql(f);
+    const capturing = new Store(db.withPlugin(capture), platform.store.clock);
+    const filterSets: Array<[CallFilter, Record<string, unknown>]> = [
+      [{ status: ['completed'] }, { status: ['completed'] }],
+      [{ agent_id: [agentId] }, { agent_id: [agentId] }],
+    ];
+    for (const [f, filters] of filterSets) {
+      await capturing.calls.listJson(orgId, f, { limit: 50, filters }, CALL_VIEW_JSON);
+      const c = captured as CompiledQuery | null;
+      if (!c) throw new Error('no query captured');
       const plan = await db.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`explain (analyze, buffers) ${c.sql}`, [...c.parameters]));
-      out.push(`EXPLAIN (ANALYZE, BUFFERS) ${c.sql}  -- params ${JSON.stringify(c.parameters)}`, '```', ...plan.rows.map((r) => r['QUERY PLAN']), '```', '');
+      // The SQL once; the second filter differs only in its where clause.
+      const shown = out.length === 0 ? c.sql : `… where "org_id" = $5 and ${/"org_id" = \$5 and (.*?) order by/.exec(c.sql)?.[1] ?? '?'} …`;
+      out.push(`EXPLAIN (ANALYZE, BUFFERS) ${shown}  -- params ${JSON.stringify(c.parameters)}`, '```', ...plan.rows.map((r) => r['QUERY PLAN']), '```', '');
     }
 
     // 2. Each step alone.
-    const filters = { direction: null, agent_id: null, status: ['completed'], to_number: null, from_number: null, created_after: null, created_before: null };
-    const page = await store.calls.list(orgId, { status: ['completed'] }, { limit: 50, filters });
-    const body = JSON.stringify(page.items.map(callView));
+    const filters = { status: ['completed'] };
+    const page = await store.calls.listJson(orgId, { status: ['completed'] }, { limit: 50, filters }, CALL_VIEW_JSON);
+    const nodePath = async (): Promise<string> => JSON.stringify((await store.calls.list(orgId, { status: ['completed'] }, { limit: 50, filters })).items.map(callView));
+    const same = JSON.stringify(JSON.parse(page.body)) === JSON.stringify(JSON.parse(await nodePath()));
     const headers = { authorization: `Bearer ${apiKey}` };
     const req = (p: string) => async (): Promise<void> => {
       const res = await platform.fetch(new Request(`http://bench.local${p}`, { headers }));
@@ -74,10 +92,10 @@ async function main(): Promise<void> {
     };
     const steps: Array<[string, () => Promise<unknown> | unknown]> = [
       ['database round trip: `select 1`', () => sql`select 1`.execute(db)],
-      ['API-key lookup (`store.apiKeys.authenticate`, one indexed select)', () => store.apiKeys.authenticate(apiKey)],
-      ['list query: `store.calls.list(status=completed, limit 50)` (SQL + pg decoding 51 rows)', () => store.calls.list(orgId, { status: ['completed'] }, { limit: 50, filters })],
-      ['list query, only `id` column (same plan, no row payload)', () => db.selectFrom('calls').select('id').where('org_id', '=', orgId).where('status', 'in', ['completed']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(51).execute()],
-      [`view + JSON.stringify of the 50 rows (${(body.length / 1024).toFixed(0)} KiB of JSON)`, () => JSON.stringify(page.items.map(callView))],
+      ['API-key lookup from the database (cache evicted each time)', () => (store.apiKeyCache.evictAll(), store.apiKeys.authenticate(apiKey))],
+      ['API-key lookup from the process cache (what a request pays within its 1 s TTL)', () => store.apiKeys.authenticate(apiKey)],
+      [`list query: \`store.calls.listJson(status=completed, limit 50)\`, the page as one JSON text built by the database (${(page.body.length / 1024).toFixed(0)} KiB)`, () => store.calls.listJson(orgId, { status: ['completed'] }, { limit: 50, filters }, CALL_VIEW_JSON)],
+      [`the Node path it replaced: \`store.calls.list\` (pg decodes 51 rows) + callView + JSON.stringify (same objects: ${same ? 'yes' : 'NO'})`, nodePath],
       ['whole request in-process: GET /v1/health', req('/v1/health')],
       ['whole request in-process: GET /v1/calls/{id}', req(`/v1/calls/${callId}`)],
       ['whole request in-process: GET /v1/calls?limit=50&status=completed', req('/v1/calls?limit=50&status=completed')],
@@ -90,28 +108,19 @@ async function main(): Promise<void> {
     const row = (label: string, st: Stat): void => void out.push(`| ${label} | ${st.mean.toFixed(2)} | ${st.p50.toFixed(2)} | ${st.p99.toFixed(2)} | ${st.cpu.toFixed(2)} |${onPg ? ` ${st.pgCpu?.toFixed(2) ?? '?'} |` : ''}`);
     for (const [label, fn] of steps) row(label, await time(fn, backends));
 
-    // 3. Experiments for the findings: what the list would cost with the changes proposed there.
-    // (a) The whole page as JSON built by the database (json_build_object per row, json_agg), so
-    //     Node neither decodes 51 rows nor stringifies them: it passes one text value through.
-    const asJson = await db.executeQuery<{ body: string }>(CompiledQuery.raw(LIST_AS_JSON_SQL, [orgId, 'completed']));
-    const parsedBack = JSON.parse(asJson.rows[0]!.body) as Array<Record<string, unknown>>;
-    const viewKeys = Object.keys(page.items.map(callView)[0]!).sort().join(',');
-    if (Object.keys(parsedBack[0]!).sort().join(',') !== viewKeys) throw new Error('LIST_AS_JSON_SQL does not produce the keys of callView');
-    const views = page.items.map(callView) as Array<Record<string, unknown>>;
-    const differing = new Set<string>();
-    views.forEach((v, i) => { for (const k of Object.keys(v)) if (JSON.stringify(v[k]) !== JSON.stringify(parsedBack[i]?.[k])) differing.add(k); });
-    out.push('', 'Experiments (same data; not product code):', '', ...head);
-    row(`list page built as JSON by the database (\`json_agg(json_build_object(…))\`, ${(asJson.rows[0]!.body.length / 1024).toFixed(0)} KiB), fetched as one text value; fields differing from callView: ${differing.size ? [...differing].join(', ') : 'none'}`, await time(() => db.executeQuery(CompiledQuery.raw(LIST_AS_JSON_SQL, [orgId, 'completed'])), backends));
-    // (b) pg's timestamptz parser (postgres-date: a regex per value, ~8 per row) replaced by Date.parse of
-    //     the ISO form; pg.types is process-global, so this only changes this diagnostic process.
-    const pgTypes = (await import('pg')).default.types;
-    const fastTimestamptz = (v: string): Date => new Date(Date.parse(v.replace(' ', 'T') + (/[+-]\d\d$/.test(v) ? ':00' : '')));
-    const sample = page.items[0]!.created_at;
-    pgTypes.setTypeParser(1184, fastTimestamptz);
-    const again = await store.calls.list(orgId, { status: ['completed'] }, { limit: 50, filters });
-    if (again.items[0]!.created_at.getTime() !== sample.getTime()) throw new Error('fast timestamptz parser disagrees with postgres-date');
-    row('list query with a `Date.parse`-based timestamptz parser instead of postgres-date', await time(() => store.calls.list(orgId, { status: ['completed'] }, { limit: 50, filters }), backends));
-    row('whole request in-process, list status=completed, with that parser', await time(req('/v1/calls?limit=50&status=completed'), backends));
+    // 3. Experiment (not product code): what the same page would cost if each call's JSON were
+    //    stored with the row (kept up to date on every write) instead of built per request. Only
+    //    the rows this page reads get the column; it is dropped again afterwards.
+    await sql`alter table calls add column bench_json text`.execute(db);
+    try {
+      await sql`update calls set bench_json = ${CALL_VIEW_JSON} where id in (select id from calls where org_id = ${orgId} and status = 'completed' order by created_at desc, id desc limit 51)`.execute(db);
+      const stored = await store.calls.listJson(orgId, { status: ['completed'] }, { limit: 50, filters }, sql<string>`calls.bench_json`);
+      if (stored.body !== page.body || stored.nextCursor !== page.nextCursor) throw new Error('stored-JSON experiment: different page');
+      out.push('', 'Experiment (same data; not product code):', '', ...head);
+      row('list query with each call\'s JSON stored in a column of `calls` (same SQL, `calls.bench_json` instead of CALL_VIEW_JSON; same bytes)', await time(() => store.calls.listJson(orgId, { status: ['completed'] }, { limit: 50, filters }, sql<string>`calls.bench_json`), backends));
+    } finally {
+      await sql`alter table calls drop column bench_json`.execute(db);
+    }
     process.stdout.write(out.join('\n') + '\n');
   } finally {
     await platform.close();

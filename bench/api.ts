@@ -11,11 +11,10 @@
  *
  * Options: --duration S (10) --connections N (10) --calls N (100000) --engines pglite,postgres
  *          --warmup S (2) --keep (keep the temp data dirs/database)
- *          --sweep 1,2,5 --sweep-engines postgres: the status list again at fewer connections
- *            (half the duration each), to show how p99 follows the number of requests in flight
+ *          --sweep 1,2,5 --sweep-engines postgres: the health baseline and the status list again
+ *            at each of these connection counts (same duration), interleaved, to show how p99
+ *            follows the number of requests in flight; the table has every count and --connections
  *          --profile: also run the status list under a CPU profiler (bench/api-profile.ts)
- *          --experiments: on PostgreSQL, load the status list as served by bench/api-variant.ts
- *            (page JSON built by the database; API-key lookup cached) beside the product route
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,7 +40,6 @@ const { values: args } = parseArgs({
     sweep: { type: 'string', default: '1,2,5' },
     'sweep-engines': { type: 'string', default: 'postgres' },
     profile: { type: 'boolean', default: false },
-    experiments: { type: 'boolean', default: false },
   },
 });
 const DURATION_S = Number(args.duration);
@@ -51,7 +49,9 @@ const WARMUP_S = Number(args.warmup);
 const ENGINES = args.engines.split(',') as Array<'pglite' | 'postgres'>;
 const SWEEP = args.sweep ? args.sweep.split(',').map(Number).filter((n) => n > 0 && n !== CONNECTIONS) : [];
 const SWEEP_ENGINES = args['sweep-engines'].split(',');
-const COMMAND = `npm run bench:api -- --duration ${DURATION_S} --connections ${CONNECTIONS} --calls ${CALLS} --engines ${ENGINES.join(',')}${args.profile ? ' --profile' : ''}${args.experiments ? ' --experiments' : ''}`;
+const COMMAND = `npm run bench:api -- --duration ${DURATION_S} --connections ${CONNECTIONS} --calls ${CALLS} --engines ${ENGINES.join(',')} --sweep ${args.sweep} --sweep-engines ${args['sweep-engines']}${args.profile ? ' --profile' : ''}`;
+// The issue's target for the status list on PostgreSQL.
+const TARGET_P99_MS = 20;
 
 // ---------------------------------------------------------------- autocannon (CommonJS, untyped)
 interface CannonOpts { url: string; connections: number; duration: number; method?: string; headers?: Record<string, string>; body?: string }
@@ -141,19 +141,6 @@ function scenarios(seed: SeedInfo): Scenario[] {
   ];
 }
 
-/** The status list four ways, all served by bench/api-variant.ts in one process. */
-function experimentScenarios(): Scenario[] {
-  const ok = (status: number, body: unknown): string | null =>
-    status !== 200 ? `status ${status}` : Array.isArray(body) && body.length === 50 && body.every((c) => (c as { status?: string }).status === 'completed') ? null : 'not 50 completed calls';
-  const q = '?limit=50&status=completed';
-  return [
-    { key: 'x-product', label: 'product route GET /v1/calls (control)', method: 'GET', path: `/v1/calls${q}`, auth: true, expect: ok },
-    { key: 'x-json', label: 'page JSON built by PostgreSQL', method: 'GET', path: `/v1/bench/calls-json${q}`, auth: true, expect: ok },
-    { key: 'x-plain', label: 'product list via path rewrite (control)', method: 'GET', path: `/v1/bench/calls-plain${q}`, auth: true, expect: ok },
-    { key: 'x-cached', label: 'product list via path rewrite, API key cached 10 s', method: 'GET', path: `/v1/bench/calls-cached-auth${q}`, auth: true, expect: ok },
-  ];
-}
-
 /** Backend pids of the bench database (PostgreSQL work happens there, not in the server process). */
 async function backendPids(admin: pg.Client | null, dbName: string | null): Promise<number[]> {
   if (!admin || !dbName) return [];
@@ -192,7 +179,7 @@ async function measure(engine: string, server: Server, apiKey: string, sc: Scena
 }
 
 // ---------------------------------------------------------------- one engine
-interface EngineResult { rows: Row[]; sweep: Row[]; experiments: Row[]; seed: SeedInfo; diagnose: string; profile: string | null; seedWallMs: number }
+interface EngineResult { rows: Row[]; sweep: Row[]; seed: SeedInfo; diagnose: string; profile: string | null; seedWallMs: number }
 
 async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Promise<void>>): Promise<EngineResult> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `callingbox-bench-${engine}-`));
@@ -251,11 +238,13 @@ async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Pr
       log(row);
     }
     if (SWEEP_ENGINES.includes(engine)) {
-      const sc = all.find((x) => x.key === 'list-status')!;
+      // Baseline and list at each count, one after the other, so both see the same box.
       for (const c of SWEEP) {
-        const row = await measure(engine, server, creds.api_key, sc, admin, dbName, c, Math.max(1, Math.ceil(DURATION_S / 2)));
-        sweep.push(row);
-        log(row);
+        for (const key of ['health', 'list-status']) {
+          const row = await measure(engine, server, creds.api_key, all.find((x) => x.key === key)!, admin, dbName, c);
+          sweep.push(row);
+          log(row);
+        }
       }
     }
   } finally {
@@ -270,23 +259,7 @@ async function runEngine(engine: 'pglite' | 'postgres', cleanups: Array<() => Pr
     say(`profiling the status list (server in bench/api-profile.ts)…`);
     profile = await runScript('api-profile.ts', env, ['/v1/calls?limit=50&status=completed', creds.api_key, String(CONNECTIONS), String(DURATION_S)]).catch(failed('api-profile.ts'));
   }
-  const experiments: Row[] = [];
-  if (args.experiments && engine === 'postgres') {
-    say(`experiments: the status list served differently by bench/api-variant.ts…`);
-    const variant = await startServer(env, ['--import', 'tsx', path.join(ROOT, 'bench/api-variant.ts')]);
-    try {
-      for (const sc of experimentScenarios()) {
-        for (const c of [CONNECTIONS, 1]) {
-          const row = await measure(engine, variant, creds.api_key, sc, admin, dbName, c);
-          experiments.push(row);
-          log(row);
-        }
-      }
-    } finally {
-      await variant.stop();
-    }
-  }
-  return { rows, sweep, experiments, seed, diagnose, profile, seedWallMs };
+  return { rows, sweep, seed, diagnose, profile, seedWallMs };
 }
 
 // ---------------------------------------------------------------- output
@@ -344,37 +317,42 @@ async function main(): Promise<void> {
   say(`\`${COMMAND}\`: ${CALLS.toLocaleString('en-US')} stored calls, ${CONNECTIONS} connections, ${DURATION_S} s each, autocannon and server on the same ${os.cpus().length} cores; baseline = GET /v1/health of the same engine in the same run.\n`);
   say(table(rows));
   const sweep = results.flatMap((r) => r.sweep);
-  if (sweep.length) {
-    say(`\n### ${sweep[0]!.scenario.label}: latency against requests in flight\n`);
-    say('| engine | connections | req/s | p50 ms | p99 ms | connections ÷ req/s (Little\'s law, ms) | server CPU ms/req |');
-    say('|---|---:|---:|---:|---:|---:|---:|');
-    const main = rows.filter((r) => r.scenario.key === 'list-status' && SWEEP_ENGINES.includes(r.engine));
-    for (const r of [...sweep, ...main].sort((a, b) => a.engine.localeCompare(b.engine) || a.connections - b.connections)) {
-      say(`| ${r.engine} | ${r.connections} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt((1000 * r.connections) / r.rps, 1)} | ${fmt(r.serverCpuMsPerReq, 2)} |`);
-    }
-  }
-  const experiments = results.flatMap((r) => r.experiments);
-  if (experiments.length) {
-    say('\n### Experiments: the same status list (limit 50) served other ways (bench/api-variant.ts, one process, this run)\n');
-    say('| variant | connections | req/s | p50 ms | p99 ms | req/s × control | server CPU ms/req | postgres CPU ms/req |');
-    say('|---|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of experiments) {
-      const control = experiments.find((x) => x.connections === r.connections && x.scenario.key === (r.scenario.key === 'x-cached' ? 'x-plain' : 'x-product'))!;
-      say(`| ${r.scenario.label} | ${r.connections} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(r.rps / control.rps, 2)} | ${fmt(r.serverCpuMsPerReq, 2)} | ${r.pgCpuMsPerReq === null ? '-' : fmt(r.pgCpuMsPerReq, 2)} |`);
-    }
-  }
-  const loads = [...rows, ...sweep, ...experiments].map((r) => r.load1m);
+  const all = [...rows, ...sweep];
+  const perConnections = sweepTable(all);
+  if (perConnections) say(perConnections);
+  const loads = all.map((r) => r.load1m);
   say(`\n1-minute load average during the runs: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)} on ${os.cpus().length} cores (other work on the box shares them); calibration ${fmt(cal0, 0)} ms before, ${fmt(calibrate(), 0)} ms after.`);
   for (const r of results) {
     say(`\n## ${r.seed.engine}: where a list request spends its time\n`);
     say(r.diagnose.trimEnd());
     if (r.profile) say(`\n${r.profile.trimEnd()}`);
   }
-  const pgList = rows.find((r) => r.engine === 'postgres' && r.scenario.key === 'list-status');
-  if (pgList) {
-    const ok = [...sweep, pgList].filter((r) => r.engine === 'postgres' && r.p99 < 20).map((r) => r.connections);
-    say(`\nTarget "list p99 < 20 ms on PostgreSQL": p99 = ${pgList.p99} ms at ${CONNECTIONS} connections → ${pgList.p99 < 20 ? 'MET' : 'NOT MET'}${ok.length ? ` (met at ${ok.join(', ')} connection(s))` : ''}.`);
+  for (const engine of ENGINES) {
+    const list = all.filter((r) => r.engine === engine && r.scenario.key === 'list-status').sort((a, b) => a.connections - b.connections);
+    if (list.length === 0) continue;
+    const held = list.filter((r) => r.p99 < TARGET_P99_MS).map((r) => r.connections);
+    const missed = list.filter((r) => r.p99 >= TARGET_P99_MS).map((r) => `${r.p99} ms at ${r.connections}`);
+    say(`\nTarget "list p99 < ${TARGET_P99_MS} ms" on ${engine === 'postgres' ? 'PostgreSQL' : 'PGlite'}: ${held.length ? `held at ${held.join(', ')} connection(s)` : 'held at no measured concurrency'}${missed.length ? `; not at ${missed.join(', ')}` : ''}.`);
   }
+}
+
+/**
+ * The status list against the health baseline at every measured number of connections (the
+ * main run's and the sweep's), in the same run (the sweep measures each pair back to back).
+ */
+function sweepTable(all: Row[]): string | null {
+  const list = all.filter((r) => r.scenario.key === 'list-status').sort((a, b) => a.engine.localeCompare(b.engine) || a.connections - b.connections);
+  const withBase = list.map((r) => ({ r, base: all.find((b) => b.engine === r.engine && b.scenario.key === 'health' && b.connections === r.connections) })).filter((x) => x.base);
+  if (withBase.length < 2) return null;
+  const out = [
+    `\n### ${list[0]!.scenario.label} by connections in flight, beside GET /v1/health at the same count\n`,
+    '| engine | connections | list req/s | list p50 ms | list p99 ms | health req/s | health p99 ms | list ÷ health req/s | list ÷ health p99 | server CPU ms/list | postgres CPU ms/list |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const { r, base } of withBase) {
+    out.push(`| ${r.engine} | ${r.connections} | ${fmt(r.rps, 0)} | ${r.p50} | ${r.p99} | ${fmt(base!.rps, 0)} | ${base!.p99} | ${fmt(r.rps / base!.rps, 2)} | ${fmt(r.p99 / Math.max(base!.p99, 1), 1)} | ${fmt(r.serverCpuMsPerReq, 2)} | ${r.pgCpuMsPerReq === null ? 'in-process' : fmt(r.pgCpuMsPerReq, 2)} |`);
+  }
+  return out.join('\n');
 }
 
 await main();
