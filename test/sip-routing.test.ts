@@ -24,7 +24,7 @@ beforeAll(async () => {
   const n = (await t.api('POST', '/v1/numbers/purchase', { phone_number: '+14155550123' })).body;
   numberId = n.id;
   e164 = n.e164;
-  agentId = (await t.api('POST', '/v1/agents', { name: 'Desk', type: 'inbound', number_ids: [n.id], instructions: 'v1' })).body.id;
+  agentId = (await t.api('POST', '/v1/agents', { name: 'Desk', type: 'inbound', number_ids: [n.id], instructions: 'v1', settings: { recording: true } })).body.id;
 }, 60_000);
 afterAll(async () => t.close());
 

@@ -90,7 +90,7 @@ describe('the voice loop on cloud providers', () => {
     expect(said).toContain('Booked.');
     expect(said).toContain('Goodbye!');
     expect(deepgram.sessions.some((s) => s.controls.includes('CloseStream'))).toBe(true);
-    await eventually(() => (deepgram.openSockets() === 0 && eleven.openSockets() === 0 ? true : undefined), 'provider sockets closed');
+    await eventually(async () => (deepgram.openSockets() === 0 && eleven.openSockets() === 0 ? true : undefined), 'provider sockets closed');
   }, 60_000);
 
   it('a rejected TTS key fails the call with provider_auth within seconds', async () => {

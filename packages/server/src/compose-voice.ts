@@ -7,6 +7,7 @@ import type { Clock } from './core/clock.ts';
 import type { Logger } from './core/logger.ts';
 import type { Config } from './config/config.ts';
 import type { Dialogue } from './engine/dialogue.ts';
+import { IntakeDialogue, type IntakeSnapshot } from './engine/intake/intake-dialogue.ts';
 import { LlmDialogue } from './engine/llm-dialogue.ts';
 import { createToolRunner, type CallControl } from './engine/tool-runner.ts';
 import { runVoiceCall, type VoiceCallEnd, type VoiceStack } from './calls/voice-call.ts';
@@ -82,7 +83,8 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
   const dialogueFor = (call: CallsTable): Dialogue => {
     const s = (call.snapshot.settings ?? {}) as Record<string, Json>;
     const id = typeof s.llm === 'string' ? s.llm : config.defaults.llm;
-    if (id === 'local') throw new ProviderError('The offline intake dialogue is not available in this build.', 'provider_unavailable', 'local');
+    // `local`: no model weights ship in any package, so the offline dialogue is the intake form-filler (providers.md).
+    if (id === 'local') return new IntakeDialogue({ snapshot: call.snapshot as IntakeSnapshot, now: () => clock.now() });
     return new LlmDialogue({ llm: llm(id), snapshot: call.snapshot, clock, callerNumber: call.direction === 'outbound' ? call.to_number : call.from_number, direction: call.direction });
   };
 
