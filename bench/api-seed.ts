@@ -90,7 +90,7 @@ function ulidTime(ts: string): string {
  */
 const SEED_SQL = `
 with ag as (
-  select id, type, jsonb_build_object('persona', persona, 'instructions', instructions, 'returns', returns, 'language', language, 'voice', voice, 'timezone', timezone) as snapshot,
+  select id, type, json_build_object('persona', persona, 'instructions', instructions, 'returns', returns, 'language', language, 'voice', voice, 'timezone', timezone) as snapshot,
     row_number() over (order by created_at, id) - 1 as k, count(*) over () as n
   from agents where org_id = $1
 ), r as materialized (

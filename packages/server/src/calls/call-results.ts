@@ -11,7 +11,7 @@ import { ConflictError, isAbortError } from '../core/errors.ts';
 import { extractionEventData, type ExtractionOutcome } from '../extraction/outcome.ts';
 import type { ResultExtractor } from '../extraction/result-extractor.ts';
 import { hasReturns } from '../extraction/returns-schema.ts';
-import { jsonb } from '../store/jsonb.ts';
+import { jsonb, orderedJson } from '../store/jsonb.ts';
 import type { CallsTable, CallStatus, Json } from '../store/schema.ts';
 import type { Store } from '../store/store.ts';
 import { EVENT_OF_STATUS, type CallEventSink } from './call-event-sink.ts';
@@ -119,7 +119,7 @@ export class CallResults {
       const row = await s.db.selectFrom('calls').selectAll().where('id', '=', callId).forUpdate().executeTakeFirstOrThrow();
       assertExtractable(row);
       const set: Record<string, unknown> = { result: toJsonb(outcome.result), result_status: outcome.status, result_error: outcome.error, updated_at: new Date(this.d.clock.now()) };
-      if (returns !== undefined) set.snapshot = jsonb({ ...row.snapshot, returns });
+      if (returns !== undefined) set.snapshot = orderedJson({ ...row.snapshot, returns });
       const updated = await s.db.updateTable('calls').set(set as never).where('id', '=', callId).returningAll().executeTakeFirstOrThrow();
       await s.calls.addEvent(updated, 'extraction', { ...extractionEventData(outcome), rerun: true });
       return updated;

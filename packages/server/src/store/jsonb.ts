@@ -4,3 +4,11 @@ import { sql, type RawBuilder } from 'kysely';
 export function jsonb<T>(value: T): RawBuilder<T> {
   return sql<T>`${JSON.stringify(value)}::jsonb`;
 }
+
+/**
+ * A value bound as `json` (text kept as written): for the columns whose key order matters —
+ * `returns`, and the configurations and snapshots that carry it (migration 0002).
+ */
+export function orderedJson<T>(value: T): RawBuilder<T> {
+  return sql<T>`${JSON.stringify(value)}::json`;
+}

@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import * as m0001 from './migrations/0001-init.ts';
+import * as m0002 from './migrations/0002-ordered-json.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '0001-init': m0001,
+  '0002-ordered-json': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError, ValidationError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { AgentsTable, AgentVersionsTable, Json } from '../schema.ts';
-import { jsonb } from '../jsonb.ts';
+import { jsonb, orderedJson } from '../jsonb.ts';
 import { pgConstraint, pgErrorCode, type RepoDeps } from '../store.ts';
 import { keysetPage, type Page, type PageRequest } from '../pagination.ts';
 
@@ -49,7 +49,7 @@ export class AgentRepo {
         updated_at: now,
       };
       await s.db.insertInto('agents').values(toDbValues(row)).execute();
-      await s.db.insertInto('agent_versions').values({ agent_id: row.id, version: 1, config: jsonb(configOf(row)), created_at: now }).execute();
+      await s.db.insertInto('agent_versions').values({ agent_id: row.id, version: 1, config: orderedJson(configOf(row)), created_at: now }).execute();
       for (const [i, numberId] of number_ids.entries()) await s.agents.link(orgId, row, numberId, `number_ids[${i}]`);
       const primary = primary_number_id ?? number_ids[0] ?? null;
       if (primary !== null) {
@@ -88,7 +88,7 @@ export class AgentRepo {
       } catch (e) {
         throw mapAgentError(e);
       }
-      await s.db.insertInto('agent_versions').values({ agent_id: id, version: next.version, config: jsonb(configOf(next)), created_at: next.updated_at }).execute();
+      await s.db.insertInto('agent_versions').values({ agent_id: id, version: next.version, config: orderedJson(configOf(next)), created_at: next.updated_at }).execute();
       return next;
     });
   }
@@ -218,5 +218,5 @@ export function mergePatch(target: Record<string, Json>, patch: Record<string, J
 }
 
 function toDbValues(row: AgentsTable) {
-  return { ...row, returns: row.returns === null ? null : jsonb(row.returns), tools: jsonb(row.tools), settings: jsonb(row.settings) };
+  return { ...row, returns: row.returns === null ? null : orderedJson(row.returns), tools: jsonb(row.tools), settings: jsonb(row.settings) };
 }

@@ -2,7 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { NotFoundError } from '../../core/errors.ts';
 import { newId } from '../../core/ids.ts';
 import type { CallEventsTable, CallsTable, CallStatus, TranscriptSegmentsTable } from '../schema.ts';
-import { jsonb } from '../jsonb.ts';
+import { jsonb, orderedJson } from '../jsonb.ts';
 import type { RepoDeps } from '../store.ts';
 import { encodeCursor, keysetPage, keysetQuery, type Page, type PageRequest } from '../pagination.ts';
 
@@ -36,7 +36,7 @@ const JSON_COLUMNS = ['snapshot', 'context', 'result', 'metadata', 'latency'] as
 
 // A list page needs only the snapshot fields the call object shows, not its tools, settings and
 // persona-sized texts: decoding whole snapshots of 50 rows is most of a list request's CPU.
-const LISTED_SNAPSHOT = sql<CallsTable['snapshot']>`jsonb_build_object('persona', snapshot->'persona', 'instructions', snapshot->'instructions', 'returns', snapshot->'returns', 'language', snapshot->'language', 'voice', snapshot->'voice', 'timezone', snapshot->'timezone')`;
+const LISTED_SNAPSHOT = sql<CallsTable['snapshot']>`json_build_object('persona', snapshot->'persona', 'instructions', snapshot->'instructions', 'returns', snapshot->'returns', 'language', snapshot->'language', 'voice', snapshot->'voice', 'timezone', snapshot->'timezone')`;
 const LISTED_COLUMNS = [
   'id', 'org_id', 'agent_id', 'agent_version', 'direction', 'to_number', 'from_number', 'status', 'answered_by', 'context', 'result',
   'result_status', 'result_error', 'webhook_url', 'webhook_status', 'webhook_error', 'started_at', 'answered_at', 'ended_at',
@@ -51,7 +51,7 @@ export class CallRepo {
   async insert(input: CallInsert): Promise<CallsTable> {
     const now = new Date(this.d.clock.now());
     const values: Record<string, unknown> = { id: newId('call', now.getTime()), created_at: now, updated_at: now, snapshot: {}, ...input };
-    for (const c of JSON_COLUMNS) if (values[c] !== undefined && values[c] !== null) values[c] = jsonb(values[c]);
+    for (const c of JSON_COLUMNS) if (values[c] !== undefined && values[c] !== null) values[c] = c === 'snapshot' ? orderedJson(values[c]) : jsonb(values[c]);
     await this.d.db.insertInto('calls').values(values as never).execute();
     return this.getAny(values.id as string);
   }
