@@ -82,7 +82,11 @@ interface CallerTurnState {
   readonly ac: AbortController;
   readonly stt: SttTurn | null;
   readonly startMs: number;
+  /** Wall-clock time the speech began (the VAD's decision time minus its delay). */
+  readonly startedAt: number;
   speechEndMs?: number;
+  /** Wall-clock time the caller stopped speaking, likewise. */
+  speechEndAt?: number;
   endpointAc?: AbortController;
   interrupted: boolean;
 }
@@ -118,8 +122,6 @@ export class VoiceSession {
   private silenceCount = 0;
   private dtmf = '';
   private dtmfAc: AbortController | null = null;
-  /** Wall time minus media time (frames' `startMs`), fixed at the first frame. */
-  private mediaOffset: number | undefined;
   private failure: ProviderError | undefined;
   private readonly background = new Set<Promise<unknown>>();
   /** Set once a bridged transfer connected: the agent has left, caller frames go to the leg. */
@@ -208,7 +210,6 @@ export class VoiceSession {
     try {
       for await (const f of this.edge()) {
         const endMs = f.startMs + (f.samples.length * 1000) / f.sampleRateHz;
-        this.mediaOffset ??= this.d.clock.now() - endMs;
         this.preRoll.push(f);
         while (this.preRoll.length > 0 && (this.preRoll[0] as AudioFrame).startMs < endMs - PRE_ROLL_KEEP_MS) this.preRoll.shift();
         this.turn?.stt?.push(f);
@@ -222,12 +223,12 @@ export class VoiceSession {
 
   private async watchVad(audio: AsyncIterable<AudioFrame>): Promise<void> {
     for await (const e of this.d.vad.detect(audio, { signal: this.call.signal, minSilenceMs: VAD_MIN_SILENCE_MS, minSpeechMs: VAD_MIN_SPEECH_MS })) {
-      if (e.type === 'speech_start') this.onSpeechStart(e.speechStartMs);
+      if (e.type === 'speech_start') this.onSpeechStart(e.speechStartMs, e.atMs);
       else if (e.type === 'speech_end') this.onSpeechEnd(e.speechEndMs, e.atMs);
     }
   }
 
-  private onSpeechStart(speechStartMs: number): void {
+  private onSpeechStart(speechStartMs: number, atMs: number): void {
     this.cancelSilence();
     this.silenceCount = 0;
     if (this.reply) this.barge.speechStarted(speechStartMs);
@@ -235,6 +236,7 @@ export class VoiceSession {
     if (turn) {
       turn.endpointAc?.abort();
       delete turn.speechEndMs;
+      delete turn.speechEndAt;
       return;
     }
     if (!this.d.stt) return; // keypad only: speech cannot be understood
@@ -248,7 +250,8 @@ export class VoiceSession {
       onText: (text) => this.turn === next && this.barge.heard(text),
     });
     for (const f of this.preRoll) if (f.startMs >= speechStartMs - PRE_ROLL_MS) stt.push(f);
-    const next: CallerTurnState = { ac, stt, startMs: speechStartMs, interrupted: false };
+    // Wall times come from when the VAD decided, less how far back in the audio its decision reached.
+    const next: CallerTurnState = { ac, stt, startMs: speechStartMs, startedAt: this.d.clock.now() - (atMs - speechStartMs), interrupted: false };
     this.turn = next;
   }
 
@@ -264,6 +267,7 @@ export class VoiceSession {
       return;
     }
     turn.speechEndMs = speechEndMs;
+    turn.speechEndAt = this.d.clock.now() - (atMs - speechEndMs);
     const wait = Math.max(0, endpointDelayMs(turn.stt?.text ?? '', this.d.settings) - (atMs - speechEndMs));
     const ac = new AbortController();
     turn.endpointAc = ac;
@@ -279,7 +283,7 @@ export class VoiceSession {
 
   /** The endpoint: the recogniser's final becomes the caller's turn and the dialogue answers it. */
   private async endTurn(turn: CallerTurnState): Promise<void> {
-    if (this.turn !== turn || turn.speechEndMs === undefined) return;
+    if (this.turn !== turn || turn.speechEndAt === undefined) return;
     this.turn = null;
     const endpointAt = this.d.clock.now();
     const result = await turn.stt!.end();
@@ -289,8 +293,8 @@ export class VoiceSession {
       if (!this.reply) this.startSilenceTimer();
       return;
     }
-    const callerSpeechEndAt = this.wall(turn.speechEndMs);
-    await this.d.recorder.segment({ role: 'caller', text: result.text, startedAtMs: this.wall(turn.startMs), endedAtMs: callerSpeechEndAt, source: 'stt' });
+    const callerSpeechEndAt = turn.speechEndAt;
+    await this.d.recorder.segment({ role: 'caller', text: result.text, startedAtMs: turn.startedAt, endedAtMs: callerSpeechEndAt, source: 'stt' });
     this.callerTurns += 1;
     this.lastCallerText = result.text;
     this.respond(
@@ -509,10 +513,6 @@ export class VoiceSession {
   private track(p: Promise<unknown>): void {
     const t = p.catch((e: unknown) => this.fail(e)).finally(() => this.background.delete(t));
     this.background.add(t);
-  }
-
-  private wall(mediaMs: number): number {
-    return Math.round((this.mediaOffset ?? 0) + mediaMs);
   }
 }
 

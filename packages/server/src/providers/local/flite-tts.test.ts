@@ -83,6 +83,18 @@ describe('FliteTts (Flite in WebAssembly, voice rms)', () => {
     }
   });
 
+  it('a crashed Flite process costs a retry, not the server: the sentence is synthesised again by a new one', async () => {
+    // Regression: Flite ran in a worker thread, and a Node 20 WASI bug's SIGSEGV there killed the
+    // server with every call on it (gdb, this machine). Now it is a child process.
+    await tts.synthesizeSentence('Warming up.');
+    const pid = tts.childPid!;
+    const pending = tts.synthesizeSentence('This sentence outlives the process that started it.');
+    process.kill(pid, 'SIGKILL');
+    const audio = await pending;
+    expect(audio.samples.length).toBeGreaterThan(16000);
+    expect(tts.childPid).not.toBe(pid);
+  });
+
   it('refuses an unknown voice with a typed error', async () => {
     await expect(collect(tts.synthesize('Hi.', { signal: new AbortController().signal, voice: 'nosuch' }))).rejects.toBeInstanceOf(ProviderError);
   });

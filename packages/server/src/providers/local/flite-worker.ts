@@ -1,7 +1,10 @@
 /**
- * The code of the worker thread that runs Flite. WASI `start()` is synchronous (≈0.1–0.3 s per
- * sentence) and would stall every call's RTP pacer on the main thread, so it runs here. Kept as a
- * CommonJS string so the worker starts the same under tsx, vitest and plain node.
+ * The code of the child process that runs Flite. WASI `start()` is synchronous (≈0.1–0.3 s per
+ * sentence) and would stall every call's RTP pacer on the main thread, so it runs elsewhere; and
+ * it runs in a process, not a worker thread, because the bug below still kills its process now
+ * and then (gdb: SIGSEGV in a worker thread's JS after many sentences) — a child's death costs one
+ * sentence a retry, a thread's took the whole server with every call on it. Kept as a CommonJS
+ * string so the child starts the same under tsx, vitest and plain node.
  *
  * Node 20 bug worked around here (gdb backtrace on this machine): a GC that starts inside a WASI
  * call (`uvwasi_path_open` → malloc → external-memory pressure → GC) finalises an earlier,
@@ -11,14 +14,16 @@
  * after a few sentences (`SENTENCES_PER_WORKER`), which bounds the memory they hold (≈ 22 MB each).
  */
 export const FLITE_WORKER_SOURCE = String.raw`
-const { parentPort, workerData } = require('node:worker_threads');
+const workerData = JSON.parse(process.env.CALLINGBOX_FLITE_CHILD);
 const { WASI } = require('node:wasi');
 const fs = require('node:fs');
 const path = require('node:path');
 process.removeAllListeners('warning'); // WASI's one ExperimentalWarning per process
 const modulePromise = WebAssembly.compile(fs.readFileSync(workerData.wasmPath));
+// The parent may have gone (retired this child, or closed): an answer to nobody is dropped.
+const reply = (m) => { if (process.connected) process.send(m, () => undefined); };
 const keep = []; // see above: a collected WASI object can crash the next WASI call
-parentPort.on('message', async ({ id, text, voice }) => {
+process.on('message', async ({ id, text, voice }) => {
   const dir = workerData.outDir;
   const file = 'speech-' + id + '.wav';
   try {
@@ -30,11 +35,12 @@ parentPort.on('message', async ({ id, text, voice }) => {
     const ms = performance.now() - t0;
     if (code !== 0) throw new Error('flite exited with code ' + code);
     const wav = fs.readFileSync(path.join(dir, file));
-    parentPort.postMessage({ id, wav, ms });
+    reply({ id, wav, ms });
   } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.message || e) });
+    reply({ id, error: String(e && e.message || e) });
   } finally {
     fs.rmSync(path.join(dir, file), { force: true });
   }
 });
+process.on('disconnect', () => process.exit(0));
 `;
