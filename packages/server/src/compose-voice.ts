@@ -31,6 +31,8 @@ export interface VoiceRuntime {
   runSession(call: CallsTable, transport: MediaTransport, transfers?: TransferRoutes): Promise<VoiceCallEnd>;
   /** A call is ringing: synthesise its fixed first message ahead, so the first audio follows the answer at once. */
   prepare(call: CallsTable): void;
+  /** Loads the offline recogniser and starts the synthesiser ahead of the first call. */
+  warmUp(): Promise<void>;
   /** The offline components: what runs, what is missing and what the agent falls back to. */
   status(): readonly LocalComponentStatus[];
   /** The LLM of a provider id (`openai`, `anthropic`, `openai-compatible`), for the dialogue and extraction. */
@@ -111,6 +113,11 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
       speechFor(call.snapshot)
         .then((stack) => (stack.tts as CachingTts).warm(text, { signal: AbortSignal.timeout(10_000), ...(stack.voice ? { voice: stack.voice } : {}) }))
         .catch((e: unknown) => log.debug({ err: String(e), call: call.id }, 'first message not synthesised ahead'));
+    },
+    async warmUp() {
+      const { stt, tts } = speech();
+      const warm = (x: unknown): Promise<void> | undefined => (x as { warmUp?: () => Promise<void> } | undefined)?.warmUp?.();
+      await Promise.all([warm(stt), warm(tts)]);
     },
     status: () => speech().status,
     llm,

@@ -114,6 +114,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
         if (c.ok) log.info({ component: c.component, running: c.running }, 'offline speech component ready');
         else say(`Offline ${c.component} unavailable (${c.missing}). Install: ${c.install}. Until then: ${c.fallback}.`);
       }
+      voice.warmUp().catch((e: unknown) => log.warn({ err: String(e) }, 'offline speech warm-up failed'));
       sip = await startSipService({ store, clock, config, log, lifecycle, workerId, live, runSession: (call, t, transfers) => voice.runSession(call, t, transfers), prepareSession: (call) => voice.prepare(call) });
     }
     const background = (opts.background ?? opts.listen) ? startBackgroundWork({ store, clock, log, lifecycle, live, deliveries }) : null;

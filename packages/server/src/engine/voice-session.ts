@@ -7,6 +7,7 @@
  * Stages are the units beside this file (`endpointing.ts`, `barge-in.ts`, `stt-turn.ts`,
  * `playout.ts`) and the ports it is given; this file only wires them and keeps the turn state.
  */
+import { setMaxListeners } from 'node:events';
 import type { AudioFrame } from '../core/audio/audio-frame.ts';
 import { resampleFrames } from '../core/audio/resampler.ts';
 import type { Clock } from '../core/clock.ts';
@@ -80,6 +81,8 @@ const BRIDGE_MAX_QUEUED_FRAMES = 10;
 
 interface CallerTurnState {
   readonly ac: AbortController;
+  /** Detaches the turn from the call's signal once the turn is over. */
+  readonly release: () => void;
   readonly stt: SttTurn | null;
   readonly startMs: number;
   /** Wall-clock time the speech began (the VAD's decision time minus its delay). */
@@ -251,7 +254,8 @@ export class VoiceSession {
     });
     for (const f of this.preRoll) if (f.startMs >= speechStartMs - PRE_ROLL_MS) stt.push(f);
     // Wall times come from when the VAD decided, less how far back in the audio its decision reached.
-    const next: CallerTurnState = { ac, stt, startMs: speechStartMs, startedAt: this.d.clock.now() - (atMs - speechStartMs), interrupted: false };
+    const release = (): void => this.call.signal.removeEventListener('abort', onCall);
+    const next: CallerTurnState = { ac, release, stt, startMs: speechStartMs, startedAt: this.d.clock.now() - (atMs - speechStartMs), interrupted: false };
     this.turn = next;
   }
 
@@ -264,6 +268,7 @@ export class VoiceSession {
       this.turn = null;
       turn.stt?.cancel();
       turn.ac.abort();
+      turn.release();
       return;
     }
     turn.speechEndMs = speechEndMs;
@@ -286,7 +291,7 @@ export class VoiceSession {
     if (this.turn !== turn || turn.speechEndAt === undefined) return;
     this.turn = null;
     const endpointAt = this.d.clock.now();
-    const result = await turn.stt!.end();
+    const result = await turn.stt!.end().finally(turn.release);
     const sttFinalAt = this.d.clock.now();
     if (this.call.signal.aborted) return;
     if (!result.text) {
@@ -403,6 +408,8 @@ export class VoiceSession {
     if (prev) this.interrupt(null);
     this.cancelSilence();
     const ac = new AbortController();
+    // Every sentence of a reply is a queued `play()` listening on this signal: a long read-back has dozens.
+    setMaxListeners(200, ac.signal);
     const reply: ReplyState = { ac, startedAt: this.d.clock.now(), interrupted: false, done: Promise.resolve() };
     this.reply = reply;
     const run = this.replyChain.then(async () => {

@@ -199,7 +199,7 @@ export class IntakeDialogue implements Dialogue {
     this.values.set(pathKey(field.path), parsed);
     this.phase = { type: 'asking' };
     this.echoed = field;
-    return this.next([echoFor(field, parsed)]);
+    return this.next([echoFor(field, parsed)], true);
   }
 
   private retry(field: IntakeField, offTopic: boolean, lead?: string): { say: string[]; end: boolean } {
@@ -211,13 +211,14 @@ export class IntakeDialogue implements Dialogue {
   }
 
   /** Moves to the next field and asks it, or finishes. */
-  private next(say: string[]): { say: string[]; end: boolean } {
+  private next(say: string[], echoOnly = false): { say: string[]; end: boolean } {
     this.index += 1;
     this.retries = 0;
     this.keyed = '';
     this.reopened = false;
     const f = this.current();
-    if (!f) return this.finish(say, true);
+    // The summary reads every value back: the last answer is not echoed twice.
+    if (!f) return this.finish(echoOnly ? ['Thanks.'] : say, true);
     return { say: [...say, questionFor(f)], end: false };
   }
 

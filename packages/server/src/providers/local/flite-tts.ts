@@ -223,6 +223,14 @@ export class FliteTts implements TtsProvider {
     void stop(w).finally(() => {
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
+    // The successor starts now and compiles Flite while idle, so the next sentence does not wait for it.
+    this.ensureWorker();
+  }
+
+  /** Starts the Flite process ahead of the first sentence (process start and wasm compile, 0.2–0.8 s). */
+  warmUp(): Promise<void> {
+    this.ensureWorker();
+    return Promise.resolve();
   }
 
   private removeOutDir(): void {
