@@ -195,14 +195,24 @@ describe('usage, health and OpenAPI', () => {
     const r = await t.api('GET', '/v1/health', undefined, { key: null });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'degraded', version: expect.any(String), ports: { http: null, sip: null, rtp_min: 0, rtp_max: 0 }, components: { database: { status: 'ok' } } });
-    expect(r.body.components.stt.detail).toBeTruthy();
+    // The offline stack of this machine: Silero, pocketsphinx, Flite, and the intake dialogue.
+    expect(r.body.components).toMatchObject({ vad: { status: 'ok', provider: 'silero-v5' }, stt: { status: 'ok', provider: 'pocketsphinx' }, tts: { status: 'ok', provider: 'flite' }, llm: { status: 'ok', provider: 'local' } });
+    expect(r.body.components.llm.detail).toMatch(/intake/);
+  });
+
+  it('lists the voices of every configured TTS provider with qualified ids', async () => {
+    const r = await t.api('GET', '/v1/voices');
+    expect(r.status).toBe(200);
+    const ids = (r.body.data as Array<{ id: string; provider: string }>).map((v) => v.id);
+    expect(ids).toEqual(expect.arrayContaining(['local:rms', 'local:slt', 'local:kal16']));
+    expect(r.body.data[0]).toMatchObject({ provider: 'local', language: expect.any(String), name: expect.any(String) });
   });
 
   it('serves an OpenAPI 3.1 document covering every route', async () => {
     const doc = (await t.api('GET', '/v1/openapi.json', undefined, { key: null })).body;
     expect(doc.openapi).toBe('3.1.0');
     const paths = Object.keys(doc.paths);
-    for (const p of ['/v1/agents', '/v1/agents/{id}', '/v1/agents/{id}/numbers', '/v1/agents/{id}/numbers/{number_id}', '/v1/agents/{id}/primary-number', '/v1/agents/{id}/versions', '/v1/numbers', '/v1/numbers/available', '/v1/numbers/purchase', '/v1/numbers/import', '/v1/numbers/{id}', '/v1/sip_trunks', '/v1/sip_trunks/{id}', '/v1/calls', '/v1/calls/{id}', '/v1/calls/{id}/transcript', '/v1/calls/{id}/events', '/v1/api_keys', '/v1/api_keys/{id}', '/v1/webhook_endpoints', '/v1/webhook_endpoints/{id}', '/v1/webhook_endpoints/{id}/rotate_secret', '/v1/webhook_deliveries', '/v1/webhook_deliveries/{id}', '/v1/webhook_deliveries/{id}/redeliver', '/v1/webhook_secret', '/v1/webhook_secret/rotate', '/v1/usage', '/v1/health']) {
+    for (const p of ['/v1/agents', '/v1/agents/{id}', '/v1/agents/{id}/numbers', '/v1/agents/{id}/numbers/{number_id}', '/v1/agents/{id}/primary-number', '/v1/agents/{id}/versions', '/v1/numbers', '/v1/numbers/available', '/v1/numbers/purchase', '/v1/numbers/import', '/v1/numbers/{id}', '/v1/sip_trunks', '/v1/sip_trunks/{id}', '/v1/calls', '/v1/calls/{id}', '/v1/calls/{id}/transcript', '/v1/calls/{id}/events', '/v1/api_keys', '/v1/api_keys/{id}', '/v1/webhook_endpoints', '/v1/webhook_endpoints/{id}', '/v1/webhook_endpoints/{id}/rotate_secret', '/v1/webhook_deliveries', '/v1/webhook_deliveries/{id}', '/v1/webhook_deliveries/{id}/redeliver', '/v1/webhook_secret', '/v1/webhook_secret/rotate', '/v1/usage', '/v1/health', '/v1/voices']) {
       expect(paths, p).toContain(p);
     }
     expect(doc.components.schemas.Agent.properties).toHaveProperty('settings');

@@ -19,6 +19,7 @@ import { createLocalSpeech, type LocalComponentStatus, type LocalSpeech } from '
 import { ProviderError } from './providers/provider-error.ts';
 import { CachingTts } from './providers/tts-cache.ts';
 import { SpeechFactory } from './providers/speech-factory.ts';
+import { listVoices, type VoiceCatalog } from './providers/voice-catalog.ts';
 import type { TtsProvider } from './providers/tts.ts';
 import type { CallsTable, Json } from './store/schema.ts';
 import type { Store } from './store/store.ts';
@@ -26,7 +27,25 @@ import type { TransferRoutes } from './telephony/transfer-routes.ts';
 import type { MediaTransport } from './telephony/transport.ts';
 import type { HttpSender } from './webhooks/http-sender.ts';
 
+/** One line of `GET /v1/health` → `components` (api.md). */
+export interface ComponentHealth {
+  readonly status: 'ok' | 'degraded' | 'unavailable';
+  readonly provider?: string;
+  readonly detail?: string;
+}
+
+export interface VoiceHealth {
+  readonly vad: ComponentHealth;
+  readonly stt: ComponentHealth;
+  readonly llm: ComponentHealth;
+  readonly tts: ComponentHealth;
+}
+
 export interface VoiceRuntime {
+  /** The speech and language components as health reports them: what runs, what is missing and what the agent does meanwhile. */
+  health(): Promise<VoiceHealth>;
+  /** `GET /v1/voices`: every voice of every configured TTS provider. */
+  voices(signal: AbortSignal): Promise<VoiceCatalog>;
   /** Runs the voice loop of an answered call until it ends. */
   runSession(call: CallsTable, transport: MediaTransport, transfers?: TransferRoutes): Promise<VoiceCallEnd>;
   /** A call is ringing: synthesise its fixed first message ahead, so the first audio follows the answer at once. */
@@ -90,6 +109,40 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
     return new LlmDialogue({ llm: llm(id), snapshot: call.snapshot, clock, callerNumber: call.direction === 'outbound' ? call.to_number : call.from_number, direction: call.direction });
   };
 
+  // Reachability of a cloud provider: any HTTP answer from its base URL (even 401/404) means the
+  // network path works; checked at most every 30 s so health stays cheap.
+  const reach = new Map<string, { at: number; ok: boolean; detail: string }>();
+  const BASE: Record<string, string | undefined> = {
+    openai: config.providers.openai.baseUrl ?? 'https://api.openai.com/v1',
+    'openai-compatible': config.providers.openai.baseUrl ?? 'http://localhost:11434/v1',
+    anthropic: config.providers.anthropic.baseUrl ?? 'https://api.anthropic.com',
+    deepgram: config.providers.deepgram.baseUrl ?? 'https://api.deepgram.com',
+    elevenlabs: config.providers.elevenlabs.baseUrl ?? 'https://api.elevenlabs.io',
+  };
+  const KEY: Record<string, string | undefined> = {
+    openai: config.providers.openai.apiKey, 'openai-compatible': 'optional', anthropic: config.providers.anthropic.apiKey,
+    deepgram: config.providers.deepgram.apiKey, elevenlabs: config.providers.elevenlabs.apiKey,
+  };
+  const cloudHealth = async (provider: string, role: string): Promise<ComponentHealth> => {
+    const base = BASE[provider];
+    if (!base) return { status: 'unavailable', provider, detail: `unknown ${role} provider` };
+    if (!KEY[provider]) return { status: 'unavailable', provider, detail: `${provider} is selected for ${role} but its API key is not set; calls fail with provider_auth` };
+    const cached = reach.get(provider);
+    if (cached && clock.now() - cached.at < 30_000) return { status: cached.ok ? 'ok' : 'degraded', provider, detail: cached.detail };
+    let ok = false;
+    let detail = '';
+    try {
+      const res = await fetch(base, { method: 'GET', signal: AbortSignal.timeout(2000) });
+      ok = true;
+      detail = `reachable at ${base} (HTTP ${res.status})`;
+      await res.body?.cancel();
+    } catch (e) {
+      detail = `not reachable at ${base}: ${e instanceof Error ? e.message : String(e)}; calls using it fail with provider_unavailable`;
+    }
+    reach.set(provider, { at: clock.now(), ok, detail });
+    return { status: ok ? 'ok' : 'degraded', provider, detail };
+  };
+
   return {
     async runSession(call, transport, transfers) {
       const org = await store.orgs.get(call.org_id);
@@ -119,6 +172,26 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
       const warm = (x: unknown): Promise<void> | undefined => (x as { warmUp?: () => Promise<void> } | undefined)?.warmUp?.();
       await Promise.all([warm(stt), warm(tts)]);
     },
+    health: async () => {
+      const local = speech().status;
+      const line = (component: 'vad' | 'stt' | 'tts', provider: string): Promise<ComponentHealth> => {
+        if (provider !== 'local') return cloudHealth(provider, component);
+        const st = local.find((x) => x.component === component);
+        if (!st) return Promise.resolve({ status: 'unavailable', provider });
+        return Promise.resolve(st.ok ? { status: 'ok', provider: st.running } : { status: 'degraded', provider: st.running, detail: `${st.missing}. Install: ${st.install}. Until then: ${st.fallback}.` });
+      };
+      const llmId = config.defaults.llm;
+      const [vad, stt, tts, llmLine] = await Promise.all([
+        line('vad', 'local'),
+        line('stt', config.defaults.stt),
+        line('tts', config.defaults.tts),
+        llmId === 'local'
+          ? Promise.resolve<ComponentHealth>({ status: 'ok', provider: 'local', detail: 'the intake dialogue (a form-filler: no model weights ship in any package); point OPENAI_BASE_URL at a local OpenAI-compatible server for a model' })
+          : cloudHealth(llmId, 'llm'),
+      ]);
+      return { vad, stt, tts, llm: llmLine };
+    },
+    voices: (signal) => listVoices({ speech: speechFactory(), elevenlabs: config.providers.elevenlabs }, signal),
     status: () => speech().status,
     llm,
     close: async () => {

@@ -86,7 +86,9 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
     const extractionModel = extractionLlm(config, log);
     const results = new CallResults({ store, clock, sink, workerId, extractor: new CallResultExtractor({ llm: extractionModel, now: () => clock.now() }) });
     const lifecycle = new CallLifecycle(store, clock, sink, results);
+    const voice = createVoiceRuntime({ config, store, clock, log, sender });
     const api = createApi({
+      voice,
       store, clock, config, version: VERSION, startedAtMs, log, callResults: results,
       ports: () => ({ http: httpPort, sip: sip?.port ?? null }),
       pingDatabase: async () => {
@@ -108,12 +110,10 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       });
       httpPort = (server.address() as AddressInfo).port;
     }
-    const voice = createVoiceRuntime({ config, store, clock, log, sender });
     if (opts.sip ?? opts.listen) {
-      for (const c of voice.status()) {
-        if (c.ok) log.info({ component: c.component, running: c.running }, 'offline speech component ready');
-        else say(`Offline ${c.component} unavailable (${c.missing}). Install: ${c.install}. Until then: ${c.fallback}.`);
-      }
+      const status = voice.status();
+      say(`Offline speech: ${status.map((c) => `${c.component.toUpperCase()} ${c.ok ? c.running : `MISSING (${c.running === 'none' ? 'none' : `${c.running} instead`})`}`).join(', ')}; dialogue: ${config.defaults.llm === 'local' ? 'local intake' : config.defaults.llm}`);
+      for (const c of status.filter((x) => !x.ok)) say(`  ${c.component}: ${c.missing}. Install: ${c.install}. Until then: ${c.fallback}.`);
       voice.warmUp().catch((e: unknown) => log.warn({ err: String(e) }, 'offline speech warm-up failed'));
       sip = await startSipService({ store, clock, config, log, lifecycle, workerId, live, runSession: (call, t, transfers) => voice.runSession(call, t, transfers), prepareSession: (call) => voice.prepare(call) });
     }

@@ -29,7 +29,6 @@ const NOT_YET_IN_DOCUMENT = new Set([
   'DELETE /v1/calls/{id}',
   'GET /v1/calls/{id}/recording',
   'POST /v1/web_calls',
-  'GET /v1/voices',
   'GET /v1/events/stream',
 ]);
 
