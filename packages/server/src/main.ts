@@ -117,7 +117,7 @@ export async function startPlatform(config: Config, opts: StartOptions = {}): Pr
       voice.warmUp().catch((e: unknown) => log.warn({ err: String(e) }, 'offline speech warm-up failed'));
       sip = await startSipService({ store, clock, config, log, lifecycle, workerId, live, runSession: (call, t, transfers) => voice.runSession(call, t, transfers), prepareSession: (call) => voice.prepare(call) });
     }
-    const background = (opts.background ?? opts.listen) ? startBackgroundWork({ store, clock, log, lifecycle, live, deliveries }) : null;
+    const background = (opts.background ?? opts.listen) ? startBackgroundWork({ store, clock, log, lifecycle, live, deliveries, workerTimeoutMs: config.workerTimeoutMs }) : null;
     const url = httpPort === null ? null : `http://localhost:${httpPort}`;
     const firstStart = await bootstrapIfEmpty(store, { dataDir: config.dataDir, baseUrl: url ?? `http://localhost:${config.port}`, seedDemo: config.seedDemo, timezone: config.defaultTimezone });
     if (!firstStart && url) refreshCredentialsUrl(config.dataDir, url);

@@ -2,7 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Store } from '../store/store.ts';
 import type { CallLifecycle } from './call-lifecycle.ts';
 
-/** calls.md → Crash recovery: a worker that stopped heartbeating for 30 s has lost its calls. */
+/** calls.md → Crash recovery: a worker that stopped heartbeating for 30 s has lost its calls (`CALLINGBOX_WORKER_TIMEOUT_MS` shortens it in tests). */
 export const WORKER_LOST_AFTER_MS = 30_000;
 
 /**
@@ -10,8 +10,8 @@ export const WORKER_LOST_AFTER_MS = 30_000;
  * `worker_lost`, with their terminal event (through the lifecycle, so the outbox row is written in
  * the same transaction). Returns the ids it closed.
  */
-export async function recoverLostCalls(store: Store, lifecycle: CallLifecycle, clock: Clock): Promise<string[]> {
-  const cutoff = new Date(clock.now() - WORKER_LOST_AFTER_MS);
+export async function recoverLostCalls(store: Store, lifecycle: CallLifecycle, clock: Clock, lostAfterMs = WORKER_LOST_AFTER_MS): Promise<string[]> {
+  const cutoff = new Date(clock.now() - lostAfterMs);
   const lost = await store.db
     .selectFrom('calls')
     .select('id')
@@ -32,8 +32,8 @@ export async function recoverLostCalls(store: Store, lifecycle: CallLifecycle, c
  * `extraction` event and its one terminal webhook event. Only calls whose owner stopped
  * heartbeating for 30 s are taken. Returns the ids it finished.
  */
-export async function resumePendingResults(store: Store, lifecycle: CallLifecycle, clock: Clock): Promise<string[]> {
-  const cutoff = new Date(clock.now() - WORKER_LOST_AFTER_MS);
+export async function resumePendingResults(store: Store, lifecycle: CallLifecycle, clock: Clock, lostAfterMs = WORKER_LOST_AFTER_MS): Promise<string[]> {
+  const cutoff = new Date(clock.now() - lostAfterMs);
   const pending = await store.db
     .selectFrom('calls')
     .select('id')

@@ -41,6 +41,7 @@ const EnvSchema = z.object({
   CALLINGBOX_WEBHOOK_RETRY_SCHEDULE: z.string().regex(/^\d+(\.\d+)?(,\d+(\.\d+)?)*$/, 'comma-separated seconds, e.g. 60,300,1800').optional(),
   CALLINGBOX_WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   CALLINGBOX_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  CALLINGBOX_WORKER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
   CALLINGBOX_EXTRACTION_LLM: z.enum(['local', 'openai', 'openai-compatible', 'anthropic']).optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
@@ -93,6 +94,8 @@ export interface Config {
   };
   logLevel: string;
   seedDemo: boolean;
+  /** calls.md → Crash recovery: a worker silent this long has lost its calls (30 s; shorter in tests). */
+  workerTimeoutMs: number;
   webhooks: {
     /** Private targets allowed: the development default; `NODE_ENV=production` refuses them unless set. */
     allowPrivate: boolean;
@@ -147,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     logLevel: e.CALLINGBOX_LOG_LEVEL,
     seedDemo: e.CALLINGBOX_DEMO,
+    workerTimeoutMs: e.CALLINGBOX_WORKER_TIMEOUT_MS,
     webhooks: {
       allowPrivate: e.CALLINGBOX_ALLOW_PRIVATE_WEBHOOKS ?? e.NODE_ENV !== 'production',
       retryScheduleS: e.CALLINGBOX_WEBHOOK_RETRY_SCHEDULE?.split(',').map(Number),
