@@ -101,11 +101,11 @@ export function createVoiceRuntime(d: { config: Config; store: Store; clock: Clo
     return { vad: speech().vad, stt, tts: cached(tts), ...(voiceId ? { voice: voiceId } : {}) };
   };
 
-  const dialogueFor = (call: CallsTable): Dialogue => {
+  const dialogueFor = (call: CallsTable, o: { keypadOnly: boolean }): Dialogue => {
     const s = (call.snapshot.settings ?? {}) as Record<string, Json>;
     const id = typeof s.llm === 'string' ? s.llm : config.defaults.llm;
     // `local`: no model weights ship in any package, so the offline dialogue is the intake form-filler (providers.md).
-    if (id === 'local') return new IntakeDialogue({ snapshot: call.snapshot as IntakeSnapshot, now: () => clock.now() });
+    if (id === 'local') return new IntakeDialogue({ snapshot: call.snapshot as IntakeSnapshot, now: () => clock.now(), keypadOnly: o.keypadOnly });
     return new LlmDialogue({ llm: llm(id), snapshot: call.snapshot, clock, callerNumber: call.direction === 'outbound' ? call.to_number : call.from_number, direction: call.direction });
   };
 

@@ -34,7 +34,8 @@ export interface VoiceCallDeps {
   readonly dataDir: string;
   /** Builds the speech stack for a snapshot; throws a `ProviderError` (e.g. `provider_auth`) when it cannot. */
   speechFor(snapshot: Record<string, Json>): Promise<VoiceStack>;
-  dialogueFor(call: CallsTable): Dialogue;
+  /** `keypadOnly`: the stack has no recogniser, so the caller can answer only with the keypad. */
+  dialogueFor(call: CallsTable, opts: { keypadOnly: boolean }): Dialogue;
   toolsFor(call: CallsTable, control: CallControl): ToolRunner;
 }
 
@@ -87,7 +88,7 @@ export async function runVoiceCall(d: VoiceCallDeps, call: CallsTable, line: Med
     await line.hangup({ cause: 'provider_error', by: 'system' });
     return { hangupCause: 'provider_error', endedBy: 'system', errorCode: err.code, errorMessage: err.message, recordingPath: null, latency: null };
   }
-  const dialogue = d.dialogueFor(call);
+  const dialogue = d.dialogueFor(call, { keypadOnly: stack.stt === undefined });
   const session = new VoiceSession({
     transport, dialogue, vad: stack.vad, stt: stack.stt, tts: stack.tts, recorder, clock: d.clock,
     settings: voiceSettingsOf(snapshot),

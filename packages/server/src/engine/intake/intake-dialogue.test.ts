@@ -24,8 +24,8 @@ class RecordingTools implements ToolRunner {
   }
 }
 
-function setup(snapshot: IntakeSnapshot = FRONT_DESK) {
-  const dialogue = new IntakeDialogue({ snapshot, now: () => NOW, newId: () => 'call_test' });
+function setup(snapshot: IntakeSnapshot = FRONT_DESK, opts: { keypadOnly?: boolean } = {}) {
+  const dialogue = new IntakeDialogue({ snapshot, now: () => NOW, newId: () => 'call_test', ...opts });
   const tools = new RecordingTools();
   const turn = async (input: DialogueInput | string, signal = new AbortController().signal): Promise<string> => {
     const i: DialogueInput = typeof input === 'string' ? { type: 'caller_turn', text: input, source: input.startsWith('[DTMF') ? 'dtmf' : 'speech' } : input;
@@ -37,6 +37,17 @@ function setup(snapshot: IntakeSnapshot = FRONT_DESK) {
 }
 
 describe('IntakeDialogue', () => {
+  it('without a recogniser asks only what a keypad can answer, and says to use the keypad', async () => {
+    const { dialogue, tools, turn } = setup(FRONT_DESK, { keypadOnly: true });
+    const greeting = await turn({ type: 'call_start' });
+    expect(greeting).toMatch(/please answer with your keypad/);
+    expect(greeting).not.toMatch(/your name/);
+    expect(greeting).toMatch(/number to call you back/);
+    await turn('[DTMF 4155550134]');
+    expect(tools.calls.map((c) => c.name)).toEqual(['end_call']);
+    expect(dialogue.filledFields()).toMatchObject({ callback_number: '+14155550134', caller_name: null, reason: null });
+  });
+
   it('greets with the first message, echoes each answer in the next question, reads back a summary and ends the call', async () => {
     const { dialogue, tools, turn } = setup();
     expect(await turn({ type: 'call_start' })).toBe('Hello, you have reached the front desk. May I have your name, please?');

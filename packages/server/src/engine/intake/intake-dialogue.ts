@@ -41,7 +41,15 @@ export interface IntakeDialogueOptions {
   readonly defaultCountry?: CountryCode;
   /** Tool-call ids (`call_…`); injectable for tests. */
   readonly newId?: () => string;
+  /**
+   * No speech recogniser on this line (providers.md: "without STT the intake dialogue takes keypad
+   * answers"): only fields a keypad can answer are asked, and the caller is told to use it.
+   */
+  readonly keypadOnly?: boolean;
 }
+
+/** Field kinds a keypad answers: digits, 1/2 for yes/no, an option's number. */
+const KEYPAD_KINDS: ReadonlySet<string> = new Set(['phone', 'number', 'integer', 'boolean', 'enum']);
 
 type Phase = { readonly type: 'asking' } | { readonly type: 'confirming'; readonly parsed: Parsed } | { readonly type: 'done' };
 
@@ -65,7 +73,7 @@ export class IntakeDialogue implements Dialogue {
   readonly history: Array<{ readonly role: 'agent' | 'caller'; readonly text: string; readonly interrupted?: boolean }> = [];
 
   constructor(private readonly opts: IntakeDialogueOptions) {
-    this.fields = fieldsOf(opts.snapshot.returns);
+    this.fields = fieldsOf(opts.snapshot.returns).filter((f) => !opts.keypadOnly || KEYPAD_KINDS.has(f.kind));
     const timezone = opts.snapshot.timezone || 'UTC';
     const defaultCountry = opts.defaultCountry ?? 'US';
     this.ctx = () => ({ now: opts.now(), timezone, defaultCountry });
@@ -119,7 +127,8 @@ export class IntakeDialogue implements Dialogue {
 
   private start(): { say: string[]; end: boolean } {
     const first = this.opts.snapshot.first_message?.trim();
-    const greeting = first || LINES.greeting(this.opts.snapshot.name?.trim() || 'us');
+    const named = first || LINES.greeting(this.opts.snapshot.name?.trim() || 'us');
+    const greeting = this.opts.keypadOnly ? `${named.replace(/\s*[^.!?]*\?\s*$/, '') || named} ${LINES.keypadOnly}` : named;
     if (this.fields.length === 0) return this.finish([greeting], false);
     // A first message that already asks a question ("May I have your name, please?") asks the
     // first field; otherwise the first question follows it.

@@ -23,6 +23,7 @@ export const LINES = {
   passedOn: "I'll pass this on. Thank you for calling. Goodbye.",
   alreadyDone: "I've already got everything I need, and I'll pass it on. Goodbye.",
   keypad: 'You can also type it on your keypad, then press pound.',
+  keypadOnly: "I can't understand speech on this line, so please answer with your keypad, then press pound.",
 } as const;
 
 /** The question for a field, from its description when there is one, otherwise from its name. */
