@@ -123,6 +123,25 @@ describe('RtpSession on loopback', () => {
     expect(ev[0]?.marker).toBe(true);
   });
 
+  it('queues many segments at once without listening on the session signal per segment, and ending the session settles them all', async () => {
+    // A reply of a dozen sentences queued a dozen play() calls, each adding an abort listener to the
+    // call's own signal: Node printed MaxListenersExceededWarning on every such call (bench:voice).
+    const p = await peer();
+    const { s, ac } = await session({ remote: { address: '127.0.0.1', port: p.port } });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const results = Array.from({ length: 15 }, () => s.play(tone(5), new AbortController().signal));
+      ac.abort();
+      expect((await Promise.all(results)).every((r) => !r.completed)).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('clear() stops playout at once and reports what was sent', async () => {
     const p = await peer();
     const { s } = await session({ remote: { address: '127.0.0.1', port: p.port } });

@@ -136,8 +136,10 @@ export class RtpSession {
       return seg.done;
     }
     const stop = (): void => seg.cancel();
+    // Only the segment's own signal: the session's ending is `close()`, which clears every queued
+    // segment. A listener per segment on the session's signal added up (a read-back of a dozen
+    // sentences queued at once tripped Node's MaxListenersExceededWarning on every such call).
     signal.addEventListener('abort', stop, { once: true });
-    this.o.signal.addEventListener('abort', stop, { once: true });
     void (async () => {
       // One resampler per segment and rate: it keeps filter state between frames (core/audio)
       let rs: Resampler | undefined;
@@ -163,10 +165,7 @@ export class RtpSession {
         rs?.close();
       }
     })();
-    return seg.done.finally(() => {
-      signal.removeEventListener('abort', stop);
-      this.o.signal.removeEventListener('abort', stop);
-    });
+    return seg.done.finally(() => signal.removeEventListener('abort', stop));
   }
 
   /** Barge-in: drops all queued audio. */
