@@ -9,6 +9,7 @@ import { startServerProcess, startWebhookReceiver, type ReceivedWebhook, type Se
 import { adminQuery, pgUrl } from '../packages/testkit/src/databases.ts';
 import { getHeader, type SipResponse } from '../packages/server/src/telephony/sip/message.ts';
 import { offerSdp, SipTestClient } from '../packages/server/src/telephony/testing/sip-test-client.ts';
+import { waitFor } from '../packages/server/src/telephony/testing/wait-for.ts';
 
 /**
  * Issue 6 point 3 (webhooks.md → Retries, calls.md → Crash recovery): the server is SIGKILLed at
@@ -103,8 +104,13 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
       };
       let sipPort = 0;
       let up: Promise<void> = Promise.resolve();
+      /** Bumped at each kill: a caller waiting on the dead process gives up at once. */
+      let generation = 0;
+      const boots: number[] = [];
       const boot = async (): Promise<void> => {
+        const t0 = Date.now();
         server = await startServerProcess({ dataDir, databaseUrl: pgUrl(dbName), env, timeoutMs: 90_000 });
+        boots.push(Date.now() - t0);
         const h = (await (await fetch(`${server.baseUrl}/v1/health`)).json()) as { ports: { sip: number } };
         sipPort = h.ports.sip;
       };
@@ -125,7 +131,7 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
         { name: 'a', id: first.orgId, key: first.apiKey, phone: '+14155550150' },
         { name: 'b', id: orgB.id, key: orgB.api_key, phone: '+14155550160' },
       ];
-      const setup = [];
+      const setup: Array<{ name: string; id: string; key: string; e164: string; secrets: { inline: string; endpoint: string } }> = [];
       for (const o of orgs) {
         const n = (await api(o.key, 'POST', '/v1/numbers/purchase', { phone_number: o.phone })).body;
         await api(o.key, 'POST', '/v1/agents', { name: `Desk ${o.name}`, type: 'inbound', number_ids: [n.id], webhook_url: rx.url(`/${o.name}/inline`), returns: { caller_name: 'string' } });
@@ -141,6 +147,7 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
         let open!: () => void;
         up = new Promise((r) => (open = r));
         await server!.stop({ kill: true });
+        generation++;
         kills++;
         await boot();
         open();
@@ -164,19 +171,21 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
       const toTag = (r: SipResponse): string => /;tag=([^;]+)/.exec(getHeader(r, 'to') ?? '')?.[1] ?? '';
       const oneCall = async (): Promise<void> => {
         await up;
+        const gen = generation;
         const org = setup[rng() < ORG_B_SHARE ? 1 : 0]!;
         const uri = `sip:${org.e164}@127.0.0.1:${sipPort}`;
         const c = await SipTestClient.open(sipPort);
         const callId = `crash-${attempted++}-${randomBytes(4).toString('hex')}`;
         try {
           c.sendRaw(c.request('INVITE', { uri, callId, cseq: 1, body: offerSdp(rtpSink.address().port) }));
-          const ok = (await c.waitFor((m) => m.kind === 'response' && m.status === 200 && getHeader(m, 'call-id') === callId, '200 to INVITE', 10_000)) as SipResponse;
+          const ok = await waitFor(() => (gen !== generation ? 'killed' : c.received.find((m): m is SipResponse => m.kind === 'response' && m.status === 200 && getHeader(m, 'call-id') === callId)), 20_000, '200 to INVITE');
+          if (ok === 'killed') return;
           c.sendRaw(c.request('ACK', { uri, callId, cseq: 1, toTag: toTag(ok) }));
           answered++;
           if (killAt.includes(answered) && !crashing) crashing = sleep(rng() * 400).then(crash).finally(() => (crashing = null));
           await sleep(50 + rng() * 300);
           c.sendRaw(c.request('BYE', { uri, callId, cseq: 2, toTag: toTag(ok) }));
-          await c.response(callId, 200, 'BYE').catch(() => undefined);
+          await waitFor(() => gen !== generation || c.received.some((m) => m.kind === 'response' && m.status === 200 && getHeader(m, 'call-id') === callId && (getHeader(m, 'cseq') ?? '').endsWith(' BYE')), 20_000, '200 to BYE');
         } catch {
           // The server died under this call: recovery closes it as worker_lost.
         } finally {
@@ -195,7 +204,7 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
       calling = false;
       await outages;
       down = false;
-      console.log(`webhooks-crash: ${answered} calls answered of ${attempted} placed, ${kills} kills, calls done after ${Date.now() - startedAt} ms`);
+      console.log(`webhooks-crash: ${answered} calls answered of ${attempted} placed, ${kills} kills (starts took ${boots.join(', ')} ms), calls done after ${Date.now() - startedAt} ms`);
       expect(answered).toBeGreaterThanOrEqual(CALLS);
       expect(kills).toBe(3);
 
@@ -214,13 +223,14 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
       console.log(`webhooks-crash: settled after ${Date.now() - startedAt} ms`);
 
       // Every call of each organisation, as the API lists them.
-      const callsOf = new Map<string, Map<string, { status: string }>>();
+      type CallRow = { id: string; status: string; error_code: string | null };
+      const callsOf = new Map<string, Map<string, CallRow>>();
       for (const o of setup) {
-        const all = new Map<string, { status: string }>();
+        const all = new Map<string, CallRow>();
         let cursor: string | null = null;
         do {
           const page = await api(o.key, 'GET', `/v1/calls?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-          for (const c of page.body as Array<{ id: string; status: string; org_id: string }>) all.set(c.id, c);
+          for (const c of page.body as CallRow[]) all.set(c.id, c);
           cursor = page.headers.get('callingbox-next-cursor');
         } while (cursor);
         callsOf.set(o.name, all);
@@ -230,6 +240,14 @@ describe.skipIf(!PG_UP)('webhooks survive SIGKILL (PostgreSQL)', () => {
       expect(total).toBe(dbCalls);
       expect(total).toBeGreaterThanOrEqual(CALLS);
       expect(callsOf.get('b')!.size).toBeGreaterThan(0);
+      const outcomes = new Map<string, number>();
+      for (const c of [...callsOf.values()].flatMap((m) => [...m.values()])) {
+        const k = c.error_code ? `${c.status}/${c.error_code}` : c.status;
+        outcomes.set(k, (outcomes.get(k) ?? 0) + 1);
+      }
+      console.log(`webhooks-crash: outcomes ${JSON.stringify(Object.fromEntries(outcomes))}`);
+      // The kills landed mid-call: recovery closed calls of the dead processes.
+      expect(outcomes.get('failed/worker_lost') ?? 0).toBeGreaterThan(0);
 
       const rows = (await db.query(`select id, org_id, call_id, endpoint_id, event_type, url, status from webhook_deliveries`)).rows as Array<{ id: string; org_id: string; call_id: string; endpoint_id: string | null; event_type: string; url: string; status: string }>;
       const byEvent = new Map<string, ReceivedWebhook[]>();
