@@ -72,7 +72,7 @@ describe('the voice loop on cloud providers', () => {
     const e164 = await agentOn('+14155550171', 'Hello from the cloud desk.');
     deepgram.settings.transcripts = ['i would like to book a cleaning'];
     llm.reply({ text: 'Booked. Goodbye!', toolCalls: [{ name: 'end_call', arguments: {} }] }, { text: '' });
-    const r = await runDialer(caller, { to: `sip:${e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550144', clock: systemClock, maxCallMs: 30_000, noSpeechTimeoutMs: 15_000, steps: [{ say: await utterance('I would like to book a cleaning.') }] });
+    const r = await runDialer(caller, { to: `sip:${e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550144', clock: systemClock, maxCallMs: 30_000, noSpeechTimeoutMs: 40_000, steps: [{ say: await utterance('I would like to book a cleaning.') }] });
     expect(r.endedBy).toBe('agent');
     const call = await lastCallTo(e164);
     expect(call).toMatchObject({ status: 'completed', hangup_cause: 'agent_hangup', voice: 'elevenlabs:21m00Tcm4TlvDq8ikWAM' });

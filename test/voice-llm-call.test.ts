@@ -49,7 +49,7 @@ describe('a spoken conversation with an LLM agent', () => {
     expect(agent.id).toMatch(/^ag_/);
     llm.reply({ text: ['Of course, ', 'I will move your cleaning. ', 'Goodbye!'], toolCalls: [{ name: 'end_call', arguments: {} }] }, { text: '' });
     const r = await runDialer(caller, {
-      to: `sip:${n.e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550142', clock: systemClock, maxCallMs: 40_000, noSpeechTimeoutMs: 20_000,
+      to: `sip:${n.e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550142', clock: systemClock, maxCallMs: 90_000, noSpeechTimeoutMs: 40_000,
       steps: [{ say: await spoken('I would like to move my cleaning to next week.') }],
     });
     expect(r.answered).toBe(true);
@@ -80,7 +80,7 @@ describe('a spoken conversation with an LLM agent', () => {
     expect(parts).toBe(turn.gap_ms);
     expect(turn.gap_ms).toBeGreaterThan(0);
     expect(events.find((e) => e.type === 'tool_call')?.data).toMatchObject({ name: 'end_call', status: 'ok' });
-  }, 90_000);
+  }, 180_000);
 
   it('keeps the snapshot for the whole call: a PATCH mid-call applies to the next call only', async () => {
     const n = (await t.api('POST', '/v1/numbers/purchase', { phone_number: '+14155550162' })).body;
@@ -90,7 +90,7 @@ describe('a spoken conversation with an LLM agent', () => {
       const before = llm.requests.length;
       let patched: Promise<void> | undefined;
       const r = await runDialer(caller, {
-        to: `sip:${n.e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550143', clock: systemClock, maxCallMs: 40_000, noSpeechTimeoutMs: 20_000,
+        to: `sip:${n.e164}@127.0.0.1:${t.platform.sipPort}`, fromNumber: '+15555550143', clock: systemClock, maxCallMs: 90_000, noSpeechTimeoutMs: 40_000,
         steps: [{ say: await spoken('Please book a checkup.') }],
         onEvent: (e) => {
           if (e.type === 'answered' && onAnswered) patched = onAnswered();
@@ -114,5 +114,5 @@ describe('a spoken conversation with an LLM agent', () => {
       [2, 'local:slt', 'Answer as version two.'],
       [1, 'local:rms', 'Answer as version one.'],
     ]);
-  }, 120_000);
+  }, 180_000);
 });

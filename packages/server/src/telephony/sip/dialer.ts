@@ -65,6 +65,9 @@ export interface DialerResult {
 }
 
 const POLL_MS = 20;
+/** An agent that has not started speaking after this long is taken to be silent. Generous: an offline
+ * recogniser on a busy machine can take seconds to answer a turn, and hanging up early loses the call. */
+const DEFAULT_NO_SPEECH_TIMEOUT_MS = 15_000;
 
 /** Runs the script; never rejects for call failures (they are in the result). */
 export async function runDialer(ua: SipUserAgent, o: DialerOptions): Promise<DialerResult> {
@@ -122,7 +125,7 @@ export async function runDialer(ua: SipUserAgent, o: DialerOptions): Promise<Dia
     while (!stop.aborted) {
       if (turnsEnded > endedBefore) return;
       const quietSoFar = turns.length === startedBefore && !detector.speaking;
-      if (quietSoFar && o.clock.now() - start >= (o.noSpeechTimeoutMs ?? 5_000)) return;
+      if (quietSoFar && o.clock.now() - start >= (o.noSpeechTimeoutMs ?? DEFAULT_NO_SPEECH_TIMEOUT_MS)) return;
       await o.clock.sleep(POLL_MS, stop).catch(() => {});
     }
   };
