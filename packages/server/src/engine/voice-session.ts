@@ -26,7 +26,9 @@ import type { CallRecorder } from './call-recorder.ts';
 import type { Dialogue, DialogueInput, ToolRunner } from './dialogue.ts';
 import { endpointDelayMs } from './endpointing.ts';
 import { speak } from './playout.ts';
+import { DtmfEntry } from './dtmf-entry.ts';
 import { SttTurn } from './stt-turn.ts';
+import { turnEvent, type TurnTimeline } from './turn-timeline.ts';
 import type { BridgeResult, CallControl } from './tool-runner.ts';
 
 /** The turn-taking knobs of the snapshot's `settings` (`api.md`), in milliseconds. */
@@ -102,13 +104,6 @@ interface ReplyState {
   done: Promise<void>;
 }
 
-interface TurnTimeline {
-  readonly turnNo: number;
-  readonly callerSpeechEndAt: number;
-  readonly endpointAt: number;
-  readonly sttFinalAt: number;
-}
-
 export class VoiceSession {
   private readonly call = new AbortController();
   private readonly barge: BargeInDetector;
@@ -123,8 +118,7 @@ export class VoiceSession {
   private endRequested = false;
   private silenceAc: AbortController | null = null;
   private silenceCount = 0;
-  private dtmf = '';
-  private dtmfAc: AbortController | null = null;
+  private readonly keypad: DtmfEntry;
   private failure: ProviderError | undefined;
   private readonly background = new Set<Promise<unknown>>();
   /** Set once a bridged transfer connected: the agent has left, caller frames go to the leg. */
@@ -132,6 +126,7 @@ export class VoiceSession {
 
   constructor(private readonly d: VoiceSessionDeps) {
     this.barge = new BargeInDetector({ interruptionMinMs: d.settings.interruptionMinMs, ignoreBackchannels: d.settings.ignoreBackchannels });
+    this.keypad = new DtmfEntry({ clock: d.clock, idleMs: DTMF_IDLE_MS, signal: this.call.signal, onEntry: (digits) => this.onKeypadEntry(digits), track: (p) => this.track(p) });
     this.tools = d.makeTools({
       endAfterReply: () => void (this.endRequested = true),
       sendDtmf: (digits, signal) => d.transport.sendDtmf(digits, { signal }),
@@ -178,7 +173,7 @@ export class VoiceSession {
     const vadRates = this.d.vad.capabilities.nativeSampleRatesHz;
     const shared = sttRates.find((r) => vadRates.includes(r)) ?? sttRates[0] ?? vadRates[0];
     const frames = this.divertWhenBridged(this.d.transport.fromCaller);
-    return shared === undefined ? frames : this.resampleIfNeeded(frames, shared);
+    return shared === undefined ? frames : resampleFrames(frames, shared);
   }
 
   /** Caller frames, as they came, go to the bridged leg once there is one, and no longer to VAD and STT. */
@@ -191,22 +186,6 @@ export class VoiceSession {
     } finally {
       this.bridge?.frames.close();
     }
-  }
-
-  private async *resampleIfNeeded(frames: AsyncIterable<AudioFrame>, rate: AudioFrame['sampleRateHz']): AsyncGenerator<AudioFrame> {
-    const it = frames[Symbol.asyncIterator]();
-    const first = await it.next();
-    if (first.done) return;
-    const rest = { [Symbol.asyncIterator]: () => it };
-    if (first.value.sampleRateHz === rate) {
-      yield first.value;
-      yield* rest;
-      return;
-    }
-    yield* resampleFrames((async function* () {
-      yield first.value;
-      yield* rest;
-    })(), rate, { quality: 'fast' });
   }
 
   private async pumpAudio(vadAudio: AsyncQueue<AudioFrame>): Promise<void> {
@@ -336,28 +315,11 @@ export class VoiceSession {
     this.cancelSilence();
     this.silenceCount = 0;
     this.interrupt(null);
-    this.dtmfAc?.abort();
-    if (digit !== '#') this.dtmf += digit;
-    if (digit === '#' || this.dtmf.length >= 32) {
-      this.flushDigits();
-      return;
-    }
-    const ac = new AbortController();
-    this.dtmfAc = ac;
-    this.track(
-      this.d.clock.sleep(DTMF_IDLE_MS, AbortSignal.any([ac.signal, this.call.signal])).then(
-        () => this.flushDigits(),
-        (e: unknown) => {
-          if (!isAbortError(e)) throw e;
-        },
-      ),
-    );
+    this.keypad.press(digit);
   }
 
-  private flushDigits(): void {
-    const digits = this.dtmf;
-    this.dtmf = '';
-    if (!digits || this.call.signal.aborted) return;
+  /** A finished keypad entry is a caller turn. */
+  private onKeypadEntry(digits: string): void {
     const text = `[DTMF ${digits}]`;
     const now = this.d.clock.now();
     this.callerTurns += 1;
@@ -496,7 +458,7 @@ export class VoiceSession {
     this.reply?.ac.abort();
     void this.d.transport.clear();
     this.cancelSilence();
-    this.dtmfAc?.abort();
+    this.keypad.cancel();
     this.turn?.stt?.cancel();
     this.turn?.ac.abort();
     this.turn = null;
@@ -521,26 +483,4 @@ export class VoiceSession {
     const t = p.catch((e: unknown) => this.fail(e)).finally(() => this.background.delete(t));
     this.background.add(t);
   }
-}
-
-/** The `turn` call event: each part from the moment the previous one ended, so they add up to `gap_ms`. */
-function turnEvent(t: TurnTimeline, llmFirstTokenAt: number | undefined, ttsFirstAudioAt: number | undefined, firstAudioSentAt: number, interrupted: boolean): Record<string, unknown> & { gap_ms: number } {
-  const endpoint = Math.max(t.endpointAt, t.callerSpeechEndAt);
-  const stt = Math.max(t.sttFinalAt, endpoint);
-  const llm = Math.max(llmFirstTokenAt ?? stt, stt);
-  const tts = Math.max(ttsFirstAudioAt ?? llm, llm);
-  const sent = Math.max(firstAudioSentAt, tts);
-  const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
-  return {
-    turn_no: t.turnNo,
-    caller_speech_end_at: iso(t.callerSpeechEndAt),
-    endpoint_at: iso(t.endpointAt),
-    stt_final_at: iso(t.sttFinalAt),
-    llm_first_token_at: iso(llmFirstTokenAt),
-    tts_first_audio_at: iso(ttsFirstAudioAt),
-    first_audio_sent_at: iso(firstAudioSentAt),
-    gap_ms: sent - t.callerSpeechEndAt,
-    parts_ms: { endpointing: endpoint - t.callerSpeechEndAt, stt: stt - endpoint, llm: llm - stt, tts: tts - llm, transport: sent - tts },
-    interrupted,
-  };
 }
