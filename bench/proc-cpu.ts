@@ -44,3 +44,50 @@ export function snapshotCpu(pids: number[]): Map<number, number> {
   }
   return m;
 }
+
+/** Parent pid of every process (Linux /proc), for walking a process tree. */
+function parentPids(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      out.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU of a process and everything under it, in ms: its own utime+stime, what its exited children
+ * cost (cutime+cstime, counted once the parent reaps them, as Node does), and the live
+ * descendants' own time. The server's Flite worker is a child process: its CPU belongs to the
+ * server. Null when the process is gone.
+ */
+export function processTreeCpuMs(pid: number): number | null {
+  const own = (p: number, withChildren: boolean): number => {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ticks = Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+      return (ticks * 1000) / CLK_TCK;
+    } catch {
+      return 0;
+    }
+  };
+  if (processCpuMs(pid) === null) return null;
+  const parents = parentPids();
+  let sum = own(pid, true);
+  const stack = [pid];
+  while (stack.length) {
+    const p = stack.pop()!;
+    for (const [child, parent] of parents) {
+      if (parent !== p) continue;
+      sum += own(child, true);
+      stack.push(child);
+    }
+  }
+  return sum;
+}
