@@ -9,7 +9,7 @@ import { createResampler } from '../../core/audio/resampler.ts';
 import { sentences } from '../sentence-chunker.ts';
 import type { TtsFrame } from '../tts.ts';
 import { Pcm16Decoder } from './pcm16-decoder.ts';
-import { ABORTED, raceAbort } from './race-abort.ts';
+import { ABORTED, raceAbort } from '../race-abort.ts';
 import { TtsFramer } from './tts-framer.ts';
 
 /** The audio of one sentence as it streams: raw PCM16 little-endian at `sampleRateHz`. */

@@ -17,6 +17,7 @@ import { concatInt16, createResampler } from '../../core/audio/resampler.ts';
 import { decodeWav } from '../../core/audio/wav.ts';
 import type { TtsCapabilities, VoiceInfo } from '../capabilities.ts';
 import { ComponentMissingError, ProviderError } from '../provider-error.ts';
+import { ABORTED, raceAbort } from '../race-abort.ts';
 import { sentences } from '../sentence-chunker.ts';
 import type { TtsFrame, TtsOptions, TtsProvider } from '../tts.ts';
 import { FLITE_WORKER_SOURCE } from './flite-worker.ts';
@@ -104,12 +105,12 @@ export class FliteTts implements TtsProvider {
       while (!signal.aborted) {
         if (queue.length === 0) {
           if (inputDone) return;
-          await abortable(pull(), signal);
+          await raceAbort(pull(), signal);
           continue;
         }
         const head = queue.shift() as { sentence: string; audio: Promise<SentenceAudio> };
         if (!inputDone && queue.length === 0) void pull().catch(() => undefined);
-        const audio = await abortable(head.audio, signal);
+        const audio = await raceAbort(head.audio, signal);
         if (audio === ABORTED) return;
         const resampler = await createResampler(audio.sampleRateHz as SampleRateHz, rate);
         let pcm: Int16Array;
@@ -255,27 +256,6 @@ function stop(w: ChildProcess): Promise<void> {
     });
     if (w.connected) w.disconnect();
     else w.kill('SIGKILL');
-  });
-}
-
-const ABORTED = Symbol('aborted');
-
-/** Awaits `p` unless the signal aborts first (then `ABORTED`); never leaves a listener behind. */
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) return Promise.resolve(ABORTED);
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
   });
 }
 
